@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { generatePsk } from "../model/psk";
+import { UsageError, parseArgs, stringOption } from "./args";
+import { processIo, type Io } from "./output";
+import { runRender } from "./render";
+import { runValidate } from "./validate";
+
+export const USAGE = `cloudstack-s2s — site-to-site IPsec VPNs for Apache CloudStack, including dynamic-IP peers
+
+Usage:
+  cloudstack-s2s validate FILE...
+      Check site files (YAML or JSON). Exit 0, or 2 with every problem listed by file and field path.
+  cloudstack-s2s render SITE_FILE --target vr|swanctl|peer [--out DIR] [--output text|json] [--public-interface IF]
+      Render the configuration of one side: vr (CloudStack virtual router format), swanctl (a standalone
+      strongSwan gateway) or peer (the branch router). Prints, or writes the files under DIR with their modes
+      (secrets 0600). A PSK given as { env: NAME } is read from that environment variable.
+  cloudstack-s2s render --databag FILE [--public-interface IF] [--output json|text]
+      Render what a virtual router does for a site2sitevpn data bag (one bag, a list, or the merged file).
+  cloudstack-s2s psk [--bytes N]
+      Print a strong random pre-shared key (default 32 random bytes, base64url).
+  cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE]
+      Run the embedded local CloudStack endpoint.
+  cloudstack-s2s --help | --version
+`;
+
+/** The package's version, found from both the sources (ts-node) and the build (dist/). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "cloudstack-s2s") return pkg.version ?? "unknown";
+    }
+  }
+  return "unknown";
+}
+
+async function runPsk(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, ["bytes"]);
+  const bytesText = stringOption(args, "bytes") ?? "32";
+  const bytes = Number(bytesText);
+  if (!Number.isInteger(bytes) || bytes < 16 || bytes > 128) throw new UsageError(`--bytes ${JSON.stringify(bytesText)} must be a whole number from 16 to 128`);
+  io.out(`${generatePsk(bytes)}\n`);
+  return 0;
+}
+
+async function runLocalCloudCommand(argv: readonly string[]): Promise<number> {
+  // Loaded on demand: the endpoint pulls in an HTTP server the other commands do not need.
+  const { runLocalCloud } = require("./local-cloud") as { runLocalCloud(argv: string[]): Promise<number> };
+  return runLocalCloud([...argv]);
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 invalid input or usage). */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      case "--version":
+      case "version":
+        io.out(`${packageVersion()}\n`);
+        return 0;
+      case "validate":
+        return await runValidate(rest, io);
+      case "render":
+        return await runRender(rest, io);
+      case "psk":
+        return await runPsk(rest, io);
+      case "local-cloud":
+        return await runLocalCloudCommand(rest);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`cloudstack-s2s: ${error.message}\nRun \`cloudstack-s2s --help\` for usage.\n`);
+      return 2;
+    }
+    io.err(`cloudstack-s2s: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The VR's firewall in the lab: a CloudStack-like base ruleset with a default-DROP INPUT policy and a countable
+ * `ike-not-allowed` drop for UDP 500/4500, with the renderer's tuples applied on top the way CloudStack's
+ * CsNetfilters does it: "front" inserts at the top of the chain, "" appends, and a tuple that stops being rendered
+ * for a connection is deleted (reconciliation).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "./exec";
+import type { DataPlane } from "./instance";
+
+export interface FirewallTuple {
+  table: "filter" | "nat" | "mangle";
+  position: "front" | "";
+  rule: string;
+}
+
+/** Splits an iptables rule the way a shell would (quotes for comments), without ever invoking a shell. */
+export function splitRule(rule: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(rule); m; m = re.exec(rule)) out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+}
+
+/** iptables argv for adding (`add`) or deleting a tuple. A `-t` inside the rule text must agree with `table`. */
+export function tupleArgv(t: FirewallTuple, action: "add" | "delete"): string[] {
+  const words = splitRule(t.rule);
+  const ti = words.indexOf("-t");
+  if (ti >= 0) {
+    const inRule = words[ti + 1];
+    if (inRule !== t.table) throw new Error(`tuple table ${t.table} disagrees with "-t ${inRule}" in rule: ${t.rule}`);
+    words.splice(ti, 2);
+  }
+  const op = words[0];
+  if (op !== "-A" && op !== "-I") throw new Error(`rule must start with -A/-I CHAIN: ${t.rule}`);
+  const chain = words[1]!;
+  const rest = words.slice(op === "-I" && /^\d+$/.test(words[2] ?? "") ? 3 : 2);
+  const table = t.table === "filter" ? [] : ["-t", t.table];
+  if (action === "delete") return ["iptables", "-w", ...table, "-D", chain, ...rest];
+  return ["iptables", "-w", ...table, t.position === "front" ? "-I" : "-A", chain, ...(t.position === "front" ? ["1"] : []), ...rest];
+}
+
+const key = (t: FirewallTuple): string => `${t.table}|${t.position}|${splitRule(t.rule).join(" ")}`;
+
+export class VrFirewall {
+  private readonly applied = new Map<string, FirewallTuple[]>();
+
+  constructor(
+    readonly ns: string,
+    private readonly labDir: string,
+    readonly publicInterface: string,
+    readonly guestInterface: string,
+    readonly vpcCidr: string,
+    readonly dataplane: DataPlane,
+  ) {}
+
+  async installBase(): Promise<void> {
+    const pub = this.publicInterface;
+    const guest = this.guestInterface;
+    // libipsec forwards through its TUN device; with kernel XFRM the same traffic is matched by IPsec policy.
+    const fromTunnel = this.dataplane === "libipsec" ? `-i ipsec0 -o ${guest}` : `-i ${pub} -o ${guest} -m policy --dir in --pol ipsec`;
+    const intoTunnel = this.dataplane === "libipsec" ? `-i ${guest} -o ipsec0` : `-i ${guest} -o ${pub} -m policy --dir out --pol ipsec`;
+    const rules = `*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -i ${pub} -p udp -m multiport --dports 500,4500 -m comment --comment ike-not-allowed -j DROP
+-A INPUT -i ${pub} -p esp -m comment --comment esp-not-allowed -j DROP
+-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A FORWARD ${fromTunnel} -j ACCEPT
+-A FORWARD ${intoTunnel} -j ACCEPT
+-A FORWARD -i ${guest} -o ${pub} -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -o ${pub} -s ${this.vpcCidr} -j MASQUERADE
+COMMIT
+`;
+    const file = join(this.labDir, "vr-base.rules");
+    writeFileSync(file, rules);
+    await run(["ip", "netns", "exec", this.ns, "iptables-restore", file]);
+  }
+
+  /**
+   * Makes the rules owned by `owner` (one connection) exactly `tuples`: deletes the ones no longer rendered, adds
+   * the new ones. Unchanged rules are not touched, so their counters and positions survive.
+   */
+  async reconcile(owner: string, tuples: FirewallTuple[]): Promise<void> {
+    const before = this.applied.get(owner) ?? [];
+    const want = new Set(tuples.map(key));
+    const have = new Set(before.map(key));
+    for (const t of before) if (!want.has(key(t))) await this.iptables(tupleArgv(t, "delete"));
+    // Insert "front" rules in reverse so the rendered order is kept at the top of the chain.
+    const fresh = tuples.filter((t) => !have.has(key(t)));
+    for (const t of [...fresh.filter((t) => t.position === "front")].reverse()) await this.iptables(tupleArgv(t, "add"));
+    for (const t of fresh.filter((t) => t.position !== "front")) await this.iptables(tupleArgv(t, "add"));
+    if (tuples.length === 0) this.applied.delete(owner);
+    else this.applied.set(owner, [...tuples]);
+  }
+
+  private async iptables(argv: string[]): Promise<void> {
+    await run(["ip", "netns", "exec", this.ns, ...argv]);
+  }
+
+  /** `iptables -S` of a table, for "the rule is gone" assertions. */
+  async rules(table: FirewallTuple["table"] = "filter"): Promise<string> {
+    return (await run(["ip", "netns", "exec", this.ns, "iptables", "-w", "-t", table, "-S"])).stdout;
+  }
+
+  /** Packets counted by the rule carrying `--comment <comment>` in INPUT. */
+  async counter(comment = "ike-not-allowed"): Promise<number> {
+    const out = (await run(["ip", "netns", "exec", this.ns, "iptables", "-w", "-L", "INPUT", "-v", "-x", "-n"])).stdout;
+    const line = out.split("\n").find((l) => l.includes(`/* ${comment} */`));
+    if (!line) throw new Error(`no INPUT rule with comment ${comment}:\n${out}`);
+    return Number(line.trim().split(/\s+/)[0]);
+  }
+}

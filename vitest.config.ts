@@ -2,7 +2,6 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 20_000,
     projects: [
       {
@@ -10,6 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
           exclude: [...configDefaults.exclude, "test/e2e/**"],
         },
       },

@@ -35,7 +35,7 @@ function toJson(r: Rendered): string {
 function toText(r: Rendered): string {
   const parts = r.files.map((f) => `==> ${f.path} (mode ${octal(f.mode)}) <==\n${f.content}`);
   if (r.firewall.length > 0) {
-    parts.push(`==> firewall (iptables) <==\n${r.firewall.map((f) => `${f.table === "filter" ? "" : `-t ${f.table} `}${f.position === "front" ? f.rule.replace(/^-A /, "-I ") : f.rule}`).join("\n")}\n`);
+    parts.push(`==> firewall (iptables) <==\n${r.firewall.map((f) => `${f.table === "filter" || /(^| )-t \w+( |$)/.test(f.rule) ? "" : `-t ${f.table} `}${f.position === "front" ? f.rule.replace(/^-A /, "-I ") : f.rule}`).join("\n")}\n`);
   }
   parts.push(`==> commands <==\n${r.commands.join("\n")}\n`);
   return parts.join("\n");
@@ -111,6 +111,9 @@ export async function runRender(argv: readonly string[], io: Io): Promise<number
   if (output !== "text" && output !== "json") throw new UsageError(`--output must be text or json, not ${JSON.stringify(output)}`);
   const databag = stringOption(args, "databag");
   const publicInterface = stringOption(args, "public-interface");
+  if (publicInterface !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) {
+    throw new UsageError(`--public-interface ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
+  }
   let result: { rendered?: Rendered; issues: Issue[] };
   let source: string;
   if (databag !== undefined) {

@@ -21,7 +21,9 @@ export async function readDocument(file: string): Promise<{ value?: unknown; iss
     return { value: parseYaml(text, { prettyErrors: true, uniqueKeys: true }), issues: [] };
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : "";
-    const reason = error instanceof YAMLParseError ? error.message.split("\n")[0] : String(error);
+    // Only the first line: prettyErrors appends the offending source line, which may hold a literal PSK. The yaml
+    // library ends that line with its own " at line L, column C:", already given in `where`.
+    const reason = error instanceof YAMLParseError ? (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "") : String(error);
     return { issues: [makeIssue(file, "unparsable", `is not valid YAML/JSON${where}: ${reason}`)] };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The polling schedule for async jobs. CloudStack jobs range from milliseconds (a customer gateway row) to
  * minutes (a VR reprogram). Polling every `pollRatio` of the time already waited keeps the detection delay
- * within that fraction of the job's duration (0.1 → a 2 s job is seen by ~2.2 s), while long jobs settle at one
+ * within that fraction of the job's duration (0.08 → a 2 s job is seen by ~2.16 s), while long jobs settle at one
  * poll per `maxPollIntervalMs`.
  */
 export interface JobPollingOptions {
@@ -14,10 +14,10 @@ export interface JobPollingOptions {
   /**
    * Later polls wait this fraction of the time elapsed since the job was submitted.
    *
-   * @default 0.1
+   * @default 0.08
    */
   pollRatio: number;
-  /** @default 50 */
+  /** @default 25 */
   minPollIntervalMs: number;
   /** @default 2000 */
   maxPollIntervalMs: number;
@@ -31,8 +31,8 @@ export interface JobPollingOptions {
 
 export const DEFAULT_JOB_POLLING: JobPollingOptions = {
   firstPollMs: 200,
-  pollRatio: 0.1,
-  minPollIntervalMs: 50,
+  pollRatio: 0.08,
+  minPollIntervalMs: 25,
   maxPollIntervalMs: 2000,
   jobTimeoutMs: 600_000,
 };

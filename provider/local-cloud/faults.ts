@@ -47,6 +47,10 @@ export class FaultInjector {
     return this.options?.latencyMs ?? 0;
   }
 
+  get throttlePerSecond(): number | undefined {
+    return this.options?.throttlePerSecond;
+  }
+
   get jobDurationMs(): number {
     return this.options?.jobDurationMs ?? 0;
   }

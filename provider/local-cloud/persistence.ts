@@ -43,13 +43,18 @@ export function loadState(file: string): WorldState | undefined {
 }
 
 export function saveState(file: string, state: WorldState): void {
+  writeFileAtomic(file, JSON.stringify(state));
+}
+
+/** Temp file (created 0600) + fsync + rename + directory fsync: readers see the old or the new file, never half. */
+export function writeFileAtomic(file: string, text: string): void {
   const directory = dirname(file);
   const temp = join(directory, `.${basename(file)}.${process.pid}.tmp`);
   if (existsSync(temp)) unlinkSync(temp);
   // "wx" creates the file with mode 0600 from the start: there is no moment where a secret is readable by others.
   const fd = openSync(temp, "wx", 0o600);
   try {
-    writeSync(fd, JSON.stringify(state));
+    writeSync(fd, text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -28,7 +28,8 @@ export function proposalsOf(input: unknown): { proposals?: Proposal[]; problem?:
     const parsed = parsePolicy(input);
     return "problem" in parsed ? { problem: parsed.problem } : { proposals: parsed.proposals };
   }
-  if (Array.isArray(input)) return { proposals: input as Proposal[] };
+  // Non-object entries are reported by the schema; the rules here look at the well-formed ones only.
+  if (Array.isArray(input)) return { proposals: input.filter(isRecord) as unknown as Proposal[] };
   if (isRecord(input)) return { proposals: [input as unknown as Proposal] };
   return {};
 }
@@ -100,6 +101,7 @@ export function customerGatewayShape<P extends z.ZodType>(psk: P) {
 
 /** Rules across fields; written defensively because they run even when some fields are malformed. */
 export function checkCustomerGateway(cg: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (!isRecord(cg)) return; // a missing or non-object gateway is reported by the schema itself
   const peer = isRecord(cg.peer) ? cg.peer : {};
   const dynamic = peer.type === "dynamic";
   const allowLegacy = cg.allowLegacyCrypto === true;

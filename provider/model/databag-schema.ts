@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { configUnsafeReason } from "./config-safe";
 import type { Site2SiteVpnDataBag } from "./databag";
-import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, type IkeIdType } from "./ike-id";
+import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, isIkeIdType, type IkeIdType } from "./ike-id";
 import { issuesFromZod, type Issue } from "./issues";
 import { isAligned, isStrictIpv4, parseIpv4Cidr } from "./net";
 import { parsePolicy } from "./policy";
 import { pskProblems } from "./psk";
-import { ALWAYS, report } from "./refine";
+import { ALWAYS, isRecord, report } from "./refine";
 
 /**
  * A data bag as received (from CloudStack, a file, the local endpoint). Lenient where CloudStack is lenient (it is
@@ -53,6 +53,7 @@ export const dataBagSchema = z
     dpd_timeout: z.number().int().min(1).max(86400).optional(),
   })
   .superRefine((bag, ctx) => {
+    if (!isRecord(bag)) return; // a bag that is not an object is reported by the schema itself
     const check = (field: string, value: unknown, problem: string | undefined) => {
       if (problem) report(ctx, [field], "invalid-databag-value", `${JSON.stringify(value)} ${problem}`);
     };
@@ -78,7 +79,8 @@ export const dataBagSchema = z
       if (bag.peer_gateway_ip !== undefined) report(ctx, ["peer_gateway_ip"], "dynamic-with-gateway", "must be absent for a dynamic peer (it has no fixed address)");
       if (typeof bag.peer_id !== "string") report(ctx, ["peer_id"], "required", "is required for a dynamic peer");
       else {
-        const type: IkeIdType = bag.peer_id_type ?? detectIkeIdType(bag.peer_id);
+        // An unknown peer_id_type is reported by the enum; check the ID as detected meanwhile.
+        const type: IkeIdType = isIkeIdType(bag.peer_id_type) ? bag.peer_id_type : detectIkeIdType(bag.peer_id);
         for (const problem of ikeIdProblems(bag.peer_id, type)) check("peer_id", bag.peer_id, `(${type}) ${problem}`);
       }
       if (typeof bag.peer_source_cidr_list !== "string") report(ctx, ["peer_source_cidr_list"], "required", "is required for a dynamic peer (comma-separated source CIDRs)");

@@ -13,6 +13,10 @@ export const DN_ATTRIBUTES = [
   "title", "G", "GN", "I", "ID", "dnQualifier", "DNQ", "N", "D", "postalCode", "street",
 ] as const;
 
+export function isIkeIdType(value: unknown): value is IkeIdType {
+  return (IKE_ID_TYPES as readonly unknown[]).includes(value);
+}
+
 /** Guesses the ID type the way strongSwan's `identification_create_from_string` would read the text. */
 export function detectIkeIdType(id: string): IkeIdType {
   if (id.includes("=")) return "dn";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configUnsafeReason } from "./config-safe";
-import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, normaliseIkeId, type IkeIdType } from "./ike-id";
+import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, isIkeIdType, normaliseIkeId, type IkeIdType } from "./ike-id";
 import { isAligned, isFqdn, isIpv6, isStrictIpv4, parseIpv4Cidr, formatCidr } from "./net";
 import { ALWAYS, report } from "./refine";
 
@@ -11,7 +11,9 @@ export function gatewayProblem(gateway: string): string | undefined {
   const unsafe = configUnsafeReason(gateway);
   if (unsafe) return `${unsafe}; write an IPv4/IPv6 address or a host name`;
   if (isStrictIpv4(gateway) || isIpv6(gateway)) return undefined;
-  if (/^[\d.]+$/.test(gateway)) {
+  // Decimal, octal and hex parts (`127.1`, `010.0.0.1`, `0x7f.0.0.1`) are all IPv4 to inet_aton/getaddrinfo, which
+  // strongSwan uses to resolve a host name: refuse every such "name", not only the all-decimal ones.
+  if (/^(?:\d+|0x[\da-f]*)(?:\.(?:\d+|0x[\da-f]*))*\.?$/i.test(gateway)) {
     return "is not a valid IPv4 address (four decimal octets 0–255, no leading zeros); CloudStack would store it as a \"domain name\", we refuse it";
   }
   if (gateway.length > MAX_GATEWAY_NAME_LENGTH) return `is longer than ${MAX_GATEWAY_NAME_LENGTH} characters (CloudStack's limit for host names)`;
@@ -67,7 +69,8 @@ export const dynamicPeerSchema = z
   })
   .superRefine((peer, ctx) => {
     if (typeof peer.remoteId === "string") {
-      const type: IkeIdType = peer.remoteIdType ?? detectIkeIdType(peer.remoteId);
+      // An unknown remoteIdType is reported by the enum; check the ID as detected meanwhile (refinements run anyway).
+      const type: IkeIdType = isIkeIdType(peer.remoteIdType) ? peer.remoteIdType : detectIkeIdType(peer.remoteId);
       for (const problem of ikeIdProblems(peer.remoteId, type)) {
         report(ctx, ["remoteId"], "invalid-remote-id", `${JSON.stringify(peer.remoteId)} (${type}) ${problem}`);
       }

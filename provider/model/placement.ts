@@ -1,6 +1,7 @@
 import { MAX_CONNECTIONS_PER_VPN_GATEWAY } from "./defaults";
 import { makeIssue, type Issue } from "./issues";
-import { cidrsOverlap, parseIpv4Cidr } from "./net";
+import * as ipaddr from "ipaddr.js";
+import { cidrsOverlap, isIpv6, parseIpv4Cidr } from "./net";
 import type { SiteSpec } from "./site";
 
 export interface PlacedSite {
@@ -13,6 +14,16 @@ export interface PlacedSite {
 export function gatewayKey(site: SiteSpec): string {
   const gw = site.vpnGateway;
   return gw.vpcId ? `vpc ${gw.vpcId}` : gw.publicIp ? `gateway ${gw.publicIp}` : `VPC ${gw.vpcCidr}`;
+}
+
+/**
+ * The form two peers are compared in. strongSwan compares FQDN and e-mail IDs case-insensitively, DNS names are
+ * case-insensitive, and one IPv6 address has many spellings (`2001:db8::1`, `2001:0DB8:0::1`).
+ */
+function comparable(text: string, kind: "id" | "gateway", idType?: string): string {
+  if (isIpv6(text)) return ipaddr.IPv6.parse(text).toNormalizedString();
+  if (kind === "gateway" || idType === "fqdn" || idType === "email") return text.toLowerCase().replace(/\.$/, "");
+  return text;
 }
 
 /**
@@ -39,10 +50,10 @@ export function checkGatewayPlacement(sites: readonly PlacedSite[]): Issue[] {
       for (const a of group.slice(0, j)) {
         const pa = a.site.customerGateway.peer;
         const pb = b.site.customerGateway.peer;
-        if (pa.type === "dynamic" && pb.type === "dynamic" && pa.remoteId === pb.remoteId) {
+        if (pa.type === "dynamic" && pb.type === "dynamic" && comparable(pa.remoteId, "id", pa.remoteIdType) === comparable(pb.remoteId, "id", pb.remoteIdType)) {
           issues.push(makeIssue(at(b, "customerGateway.peer.remoteId"), "duplicate-remote-id", `${JSON.stringify(pb.remoteId)} is also the ID of ${a.source} on ${key}; each dynamic peer needs its own IKE ID`));
         }
-        if (pa.type === "static" && pb.type === "static" && pa.gateway === pb.gateway) {
+        if (pa.type === "static" && pb.type === "static" && comparable(pa.gateway, "gateway") === comparable(pb.gateway, "gateway")) {
           issues.push(makeIssue(at(b, "customerGateway.peer.gateway"), "duplicate-gateway", `${JSON.stringify(pb.gateway)} is also the peer of ${a.source} on ${key}; the router keys its config by peer address, so the two would overwrite each other`));
         }
         b.site.customerGateway.cidrList.forEach((tb, ib) => {

@@ -33,17 +33,19 @@ export const siteSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: siteNameSchema,
-    description: z.string().max(500).optional(),
-    vpnGateway: siteVpnGatewaySchema,
-    customerGateway: z.strictObject(customerGatewayShape(sitePskSchema)).superRefine((cg, ctx) => checkCustomerGateway(cg, ctx), ALWAYS),
+    description: z.string().max(500).optional().meta({ description: "Free text for people." }),
+    vpnGateway: siteVpnGatewaySchema.meta({ description: "The VPC side the site attaches to (fields below)." }),
+    customerGateway: z.strictObject(customerGatewayShape(sitePskSchema)).meta({ description: "The branch side: CustomerGateway fields (below); `ipsecPsk` may be `{ env: NAME }`." }).superRefine((cg, ctx) => checkCustomerGateway(cg, ctx), ALWAYS),
     connection: z
       .strictObject({
         passive: z.boolean().default(false).meta({ description: "CloudStack waits for the peer to initiate." }),
         forDisplay: z.boolean().optional(),
       })
-      .default({ passive: false }),
+      .default({ passive: false })
+      .meta({ description: "Connection settings: `passive` (CloudStack waits for the peer), `forDisplay`." }),
   })
   .superRefine((site, ctx) => {
+    if (!isRecord(site)) return; // a document that is not a mapping is reported by the schema itself
     const gw: Record<string, unknown> = isRecord(site.vpnGateway) ? site.vpnGateway : {};
     const vpc = typeof gw.vpcCidr === "string" ? parseIpv4Cidr(gw.vpcCidr) : undefined;
     if (typeof vpc === "string") report(ctx, ["vpnGateway", "vpcCidr"], "invalid-cidr", `${JSON.stringify(gw.vpcCidr)} ${vpc}`);

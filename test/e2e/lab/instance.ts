@@ -162,6 +162,8 @@ swanctl {
     await waitFor(`${this.name}: charon socket ${socket}`, () => existsSync(socket) && this.pid() !== undefined, { timeoutMs }, () =>
       existsSync(join(this.dir, "daemon.out")) ? readFileSync(join(this.dir, "daemon.out"), "utf8").slice(-800) : "(no output)",
     );
+    // A daemon that could not bind UDP 500/4500 (another charon still in this namespace) would silently do nothing.
+    if (this.logSince().includes("could not create any sockets")) throw new Error(`${this.name}: charon could not bind its IKE sockets in ${this.ns} (is another charon running there?)`);
     if (this.mode === "stroke") {
       // starter loads the connections after charon is up; `ipsec status` answering means stroke is serving.
       await waitFor(`${this.name}: stroke answers`, async () => (await this.exec(["ipsec", "status"], { allowFail: true, timeoutMs: 2_000 })).code === 0, { timeoutMs });

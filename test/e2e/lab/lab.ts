@@ -26,6 +26,13 @@ export interface GatewayChange {
   commands: string[];
 }
 
+export interface CommandOutcome {
+  command: string;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface LabOptions {
   topology: TopologySpec;
   /** 4 hex chars shared by all labs of one test run (the e2e global setup provides it). */
@@ -89,6 +96,12 @@ export class Lab {
     return this.startInstance(`cpe-${branch}`, this.topo.branch(branch).cpe, mode, setup);
   }
 
+  /** Kills an instance (no IKE DELETE is sent) and forgets it, so its namespace can host another one. */
+  async stopInstance(name: string): Promise<void> {
+    await this.instance(name).kill();
+    this.instances.delete(name);
+  }
+
   instance(name: string): Instance {
     const inst = this.instances.get(name);
     if (!inst) throw new Error(`no instance ${name}`);
@@ -97,19 +110,22 @@ export class Lab {
 
   /**
    * Applies a rendered change to an instance as a gateway would: files written (with their modes) and removed,
-   * firewall tuples reconciled for `owner` (VR only), then the commands in the renderer's order. Returns the
-   * commands' outputs for assertions; a failing command throws with its output.
+   * firewall tuples reconciled for `owner` (VR only), then the commands in the renderer's order. A failing command
+   * throws with its output, unless `keepGoing` (then every command runs and the caller asserts on the exit codes).
    */
-  async apply(inst: Instance, change: GatewayChange, owner?: string): Promise<string[]> {
+  async apply(inst: Instance, change: GatewayChange, owner?: string, options: { keepGoing?: boolean } = {}): Promise<CommandOutcome[]> {
     for (const f of change.files) inst.writeFile(f.path, f.content, f.mode);
     for (const p of change.removeFiles ?? []) inst.removeFile(p);
     if (change.firewall !== undefined) {
       if (inst.ns !== this.topo.vr) throw new Error("firewall tuples only apply to the VR");
       await this.fw.reconcile(owner ?? "default", change.firewall);
     }
-    const outputs: string[] = [];
-    for (const c of change.commands) outputs.push((await inst.sh(c)).stdout);
-    return outputs;
+    const outcomes: CommandOutcome[] = [];
+    for (const command of change.commands) {
+      const r = await inst.sh(command, { allowFail: options.keepGoing === true });
+      outcomes.push({ command, ...r });
+    }
+    return outcomes;
   }
 
   /** Synchronous teardown (signal handlers): kills everything in our namespaces, deletes them and the lab dir. */

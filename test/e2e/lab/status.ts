@@ -125,7 +125,7 @@ export function parseSwanctlSas(text: string): IkeSaStatus[] {
     } else if ((m = /^remote\s+'(.*)' @ (\S+)$/.exec(line)) && indent === 2) {
       ike.remoteId = m[1];
       ike.remoteAddr = addr(m[2]!);
-    } else if ((m = /^(\S+): #(\d+), reqid \d+, ([A-Z_]+), ([A-Z-]+)/.exec(line)) && indent === 2) {
+    } else if ((m = /^(\S+): #(\d+), reqid \d+, ([A-Z_]+), ([A-Za-z-]+)/.exec(line)) && indent === 2) {
       child = { name: m[1]!, id: Number(m[2]), state: m[3]!, mode: m[4]!, encapsulated: m[4]!.endsWith("-in-UDP"), bytesIn: 0, bytesOut: 0, localTs: [], remoteTs: [] };
       ike.children.push(child);
     } else if (child && (m = /^(in|out)\s+([0-9a-f]+)(?:\s*\([^)]*\))?,\s+(\d+) bytes/.exec(line))) {

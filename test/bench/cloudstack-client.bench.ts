@@ -11,26 +11,36 @@ const PARAMS = { cidrList: "192.168.0.0/24", ipsecPsk: "bench-psk-value", ikePol
 
 async function jobDetection(jobDurationMs: number, runs: number): Promise<void> {
   const cloud = await startLocalCloud({ faults: { seed: 1, jobDurationMs } });
-  const client = new cs.CloudStackClient({ apiUrl: cloud.url, ...cloud.admin, env: {} });
-  const ratios: number[] = [];
   let polls = 0;
+  const client = new cs.CloudStackClient({
+    apiUrl: cloud.url,
+    ...cloud.admin,
+    env: {},
+    logger: { debug: (l) => void (/queryAsyncJobResult attempt/.test(l) && polls++) },
+  });
+  const ratios: number[] = [];
   try {
-    for (let i = 0; i < runs; i++) {
-      const counting = new cs.CloudStackClient({ apiUrl: cloud.url, ...cloud.admin, env: {}, logger: { debug: (l) => void (/queryAsyncJobResult attempt/.test(l) && polls++) } });
+    // A provider always talks to CloudStack before its first create (the listApis probe): warm up the same way,
+    // so the figure is about polling, not about JIT and the first TCP connection (run 1 shows those separately).
+    for (let i = 0; i <= runs; i++) {
+      if (i === 1) {
+        await cs.supportsDynamicPeer(client);
+        polls = 0;
+      }
       const started = performance.now();
-      await cs.createVpnCustomerGateway(counting, { ...PARAMS, name: `job-${jobDurationMs}-${i}`, gateway: `203.0.113.${i + 1}` });
+      await cs.createVpnCustomerGateway(client, { ...PARAMS, name: `job-${jobDurationMs}-${i}`, gateway: `203.0.113.${i + 1}` });
       ratios.push((performance.now() - started) / jobDurationMs);
-      counting.close();
     }
   } finally {
     client.close();
     await cloud.close();
   }
-  const worst = Math.max(...ratios);
-  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+  const [cold, ...warm] = ratios;
+  const worst = Math.max(...warm);
+  const mean = warm.reduce((a, b) => a + b, 0) / warm.length;
   console.log(
-    `(a) job ${(jobDurationMs / 1000).toFixed(1)} s: observed/true mean ${mean.toFixed(3)}, worst ${worst.toFixed(3)} over ${runs} run(s), ` +
-      `${(polls / runs).toFixed(1)} polls per job  [goal ≤ 1.1: ${worst <= 1.1 ? "met" : "MISSED"}]`,
+    `(a) job ${(jobDurationMs / 1000).toFixed(1)} s: observed/true mean ${mean.toFixed(3)}, worst ${worst.toFixed(3)} over ${runs} warm run(s) ` +
+      `(cold first run ${cold!.toFixed(3)}), ${(polls / runs).toFixed(1)} polls per job  [goal ≤ 1.1: ${worst <= 1.1 ? "met" : "MISSED"}]`,
   );
 }
 

@@ -5,7 +5,7 @@ import { canonicalQueryString, encodeFormBody, formatExpires, javaUrlEncode, sig
 // byte by byte (keep [A-Za-z0-9.-*_], space -> %20, everything else %XX of its UTF-8 bytes), sorting names with
 // Python's sorted() (code-point order == UTF-16 order for these ASCII names), lowercasing, then
 // base64(hmac.new(secret.encode(), s.encode(), hashlib.sha1).digest()).
-const KNOWN_ANSWERS = [
+const KNOWN_ANSWERS: Array<{ name: string; params: Record<string, string>; secret: string; unsigned: string; signature: string }> = [
   {
     name: "plain listZones",
     params: { command: "listZones", apiKey: "AK-123", response: "json" },

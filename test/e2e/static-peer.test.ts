@@ -2,7 +2,7 @@
  * A static peer in CloudStack's own VR format (`ipsec.vpn-<peer>.conf`, `auto=route`), applied with the renderer's
  * command sequence (rereadsecrets, reload, status check, warm-up ping).
  */
-import { expect, it } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { pingBothWays, waitUp } from "./lab/checks";
 import { newPsk, peerRenderOf, staticSite, tamperedPeer, vrRenderOf } from "./lab/sites";
 import { describeE2e, useLab } from "./lab/suite";
@@ -23,6 +23,11 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
     const outcomes = await lab().apply(vr, render, site.name, { keepGoing: true });
     // AND the branch router comes up with its rendered initiator config
     const cpe = await lab().startCpe("st", (i) => peerRenderOf(site).files.forEach((f) => i.writeFile(f.path, f.content, f.mode)));
+    onTestFinished(async () => {
+      // Closed from the CPE first, so the VR is not left waiting on a dead peer in the next case.
+      await cpe.exec(["ipsec", "down", peerRenderOf(site).connections[0]!], { allowFail: true });
+      await lab().stopInstance(cpe.name);
+    });
     // THEN the tunnel is up on both ends and traffic flows both ways
     expect((await waitUp(vr, CONN)).remoteAddr).toBe("203.0.113.30");
     await waitUp(cpe, peerRenderOf(site).connections[0]!);
@@ -32,7 +37,6 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
     // AND no rendered command failed: a pusher stops at the first failing one. The warm-up ping cannot get a reply
     // from an offline branch, so it must not fail the apply (CloudStack ignores its exit status).
     expect(outcomes.filter((o) => o.code !== 0).map((o) => `${o.command} → exit ${o.code}`)).toEqual([]);
-    await lab().stopInstance(cpe.name);
   });
 
   it("the VR's trap + warm-up ping initiates by itself (kernel data plane); libipsec 5.9.8 cannot initiate from a trap", async () => {
@@ -42,6 +46,7 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
     const cpe = await lab().startInstance("cpe-st-wait", lab().topo.branch("st").cpe, "stroke", (i) =>
       tamperedPeer(peerRenderOf(site), { auto: "add" }).files.forEach((f) => i.writeFile(f.path, f.content, f.mode)),
     );
+    onTestFinished(() => lab().stopInstance(cpe.name));
     const mark = vr.logMark();
     // WHEN the VR's warm-up ping (the renderer's last command) sends traffic into the trap
     const warmUp = vrRenderOf(site).commands.at(-1)!;
@@ -57,6 +62,5 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
       expect(vr.logSince(mark)).not.toContain("initiating IKE_SA");
       console.log("[e2e] static peer: libipsec has no trap acquires; the VR-initiated path needs the kernel data plane");
     }
-    await lab().stopInstance(cpe.name);
   });
 });

@@ -43,3 +43,24 @@ describe("buildSite2SiteVpnDataBag", () => {
     expect("peer_gateway_ip" in bag).toBe(false);
   });
 });
+
+describe("buildSite2SiteVpnDataBag details", () => {
+  it("omits local_public_gateway when the VPN gateway has none", () => {
+    const bag = buildSite2SiteVpnDataBag({ publicIp: "198.51.100.10", vpcCidr: "10.1.0.0/16" }, { ...base, gateway: "203.0.113.20" }, { create: true, passive: false });
+    expect(bag).not.toHaveProperty("local_public_gateway");
+  });
+
+  it("passes the PSK, policies, lifetimes and passive flag through unchanged", () => {
+    const bag = buildSite2SiteVpnDataBag(vpnGateway, { ...base, gateway: "203.0.113.20" }, { create: true, passive: true });
+    expect(bag).toMatchObject({ ipsec_psk: base.ipsecPsk, ike_policy: base.ikePolicy, esp_policy: base.espPolicy, ike_lifetime: 86400, esp_lifetime: 3600, dpd: true, passive: true });
+  });
+
+  it("maps the dynamic peer's ID type, DPD timers and source list (spaces stripped)", () => {
+    const bag = buildSite2SiteVpnDataBag(
+      vpnGateway,
+      { ...base, ikeVersion: "ikev2", dynamicPeer: true, remoteId: "branch.example.com", remoteIdType: "fqdn", sourceCidrList: "203.0.113.0/25, 192.0.2.0/24", dpdDelaySeconds: 10, dpdTimeoutSeconds: 30 },
+      { create: true, passive: false },
+    );
+    expect(bag).toMatchObject({ peer_id_type: "fqdn", peer_source_cidr_list: "203.0.113.0/25,192.0.2.0/24", dpd_delay: 10, dpd_timeout: 30 });
+  });
+});

@@ -96,17 +96,34 @@ COMMIT
     const before = this.applied.get(owner) ?? [];
     const want = new Set(tuples.map(key));
     const have = new Set(before.map(key));
-    for (const t of before) if (!want.has(key(t))) await this.iptables(tupleArgv(t, "delete"));
+    const ops: string[][] = [];
+    for (const t of before) if (!want.has(key(t))) ops.push(tupleArgv(t, "delete"));
     // Insert "front" rules in reverse so the rendered order is kept at the top of the chain.
     const fresh = tuples.filter((t) => !have.has(key(t)));
-    for (const t of [...fresh.filter((t) => t.position === "front")].reverse()) await this.iptables(tupleArgv(t, "add"));
-    for (const t of fresh.filter((t) => t.position !== "front")) await this.iptables(tupleArgv(t, "add"));
+    for (const t of [...fresh.filter((t) => t.position === "front")].reverse()) ops.push(tupleArgv(t, "add"));
+    for (const t of fresh.filter((t) => t.position !== "front")) ops.push(tupleArgv(t, "add"));
+    await this.batch(ops);
     if (tuples.length === 0) this.applied.delete(owner);
     else this.applied.set(owner, [...tuples]);
   }
 
-  private async iptables(argv: string[]): Promise<void> {
-    await run(["ip", "netns", "exec", this.ns, ...argv]);
+  /**
+   * Runs iptables argvs as one `iptables-restore --noflush` transaction (one process instead of one per rule: a
+   * 20-rule change costs ~5 ms instead of ~100 ms, which matters for the apply timing benchmark).
+   */
+  private async batch(ops: string[][]): Promise<void> {
+    if (ops.length === 0) return;
+    const byTable = new Map<string, string[]>();
+    for (const argv of ops) {
+      const words = argv.slice(2); // drop "iptables -w"
+      let table = "filter";
+      if (words[0] === "-t") table = words.splice(0, 2)[1]!;
+      byTable.set(table, [...(byTable.get(table) ?? []), words.map((w) => (/[\s"]/.test(w) ? `"${w.replace(/"/g, '\\"')}"` : w)).join(" ")]);
+    }
+    const text = [...byTable].map(([table, lines]) => `*${table}\n${lines.join("\n")}\nCOMMIT\n`).join("");
+    const file = join(this.labDir, "fw-batch.rules");
+    writeFileSync(file, text);
+    await run(["ip", "netns", "exec", this.ns, "iptables-restore", "-w", "--noflush", file]);
   }
 
   /** `iptables -S` of a table, for "the rule is gone" assertions. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { startTestCloud } from "../helpers/fixture";
-import { STATIC_GATEWAY } from "../helpers/signed-client";
+import { STATIC_GATEWAY, TestClient } from "../helpers/signed-client";
 
 describe("createVpnCustomerGateway", () => {
   it("replies {id, jobid} and the job returns the gateway with CloudStack's defaults", async () => {
@@ -67,7 +67,6 @@ describe("createVpnCustomerGateway", () => {
     expect(asAdmin.status).toBe(530);
     expect(asAdmin.body.createvpncustomergatewayresponse.errortext).toBe("Index 1 out of bounds for length 1");
     const user = await cloud.createAccount("alice");
-    const { TestClient } = await import("../helpers/signed-client");
     const asUser = await new TestClient(cloud.url, user).call("createVpnCustomerGateway", { ...STATIC_GATEWAY, ikepolicy: "aes128-sha1;" });
     expect(asUser.status).toBe(530);
     expect(asUser.body.createvpncustomergatewayresponse.errortext).toBe("Internal error executing command, please contact your system administrator");

@@ -82,7 +82,7 @@ export function sweepDeadLabs(): string[] {
   for (const d of dirs) if (!byLab.has(d)) byLab.set(d, []);
   for (const [lab, namespaces] of byLab) {
     const owner = ownerOf(lab);
-    if (owner !== undefined && owner !== process.pid && isAlive(owner)) continue;
+    if (owner !== undefined && isAlive(owner)) continue;
     destroyNamespaces(namespaces);
     rmSync(join(LAB_ROOT, lab), { recursive: true, force: true });
     swept.push(lab);

@@ -54,6 +54,10 @@ async function runLocalCloudCommand(argv: readonly string[]): Promise<number> {
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 invalid input or usage). */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes("--help") || rest.includes("-h"))) {
+    io.out(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case undefined:

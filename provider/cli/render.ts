@@ -52,9 +52,11 @@ async function writeOut(dir: string, r: Rendered): Promise<string[]> {
   }
   if (r.firewall.length > 0) {
     await writeFile(join(dir, "firewall.json"), `${JSON.stringify(r.firewall, null, 2)}\n`, { mode: 0o644 });
+    await chmod(join(dir, "firewall.json"), 0o644);
     written.push(join(dir, "firewall.json"));
   }
   await writeFile(join(dir, "commands.sh"), `#!/bin/sh\nset -e\n${r.commands.join("\n")}\n`, { mode: 0o755 });
+  await chmod(join(dir, "commands.sh"), 0o755);
   written.push(join(dir, "commands.sh"));
   return written;
 }
@@ -93,9 +95,10 @@ async function renderSiteFile(file: string, target: (typeof TARGETS)[number], pu
   const site = loaded.site;
   const { psk, issues: pskIssues } = resolveSitePsk(site, io.env);
   const missingIp = site.vpnGateway.publicIp ? [] : [makeIssue("vpnGateway.publicIp", "required-to-render", "is required to render configs; set it to the VPN gateway's public IPv4 address")];
-  const blocking = [...pskIssues, ...missingIp];
-  if (!psk || blocking.length > 0) return { issues: [...loaded.issues.filter((i) => i.severity === "warning"), ...blocking] };
-  printIssues(io, `${file}: `, loaded.issues);
+  const blocking = [...pskIssues.filter((i) => i.severity === "error"), ...missingIp];
+  const warnings = [...loaded.issues, ...pskIssues.filter((i) => i.severity === "warning")];
+  if (!psk || blocking.length > 0) return { issues: [...warnings, ...blocking] };
+  printIssues(io, `${file}: `, warnings);
   if (target === "vr") {
     const r = renderVr(siteToDataBag(site, { create: true, psk }), { publicInterface: publicInterface ?? site.vpnGateway.publicInterface });
     return { rendered: r, issues: [] };

@@ -28,10 +28,11 @@ export function proposalsOf(input: unknown): { proposals?: Proposal[]; problem?:
     const parsed = parsePolicy(input);
     return "problem" in parsed ? { problem: parsed.problem } : { proposals: parsed.proposals };
   }
-  // Non-object entries are reported by the schema; the rules here look at the well-formed ones only.
-  if (Array.isArray(input)) return { proposals: input.filter(isRecord) as unknown as Proposal[] };
-  if (isRecord(input)) return { proposals: [input as unknown as Proposal] };
-  return {};
+  // Malformed objects are reported by the schema; the rules here only judge well-formed proposals.
+  const list = Array.isArray(input) ? input : isRecord(input) ? [input] : undefined;
+  if (!list) return {};
+  const parsed = list.map((p) => proposalSchema.safeParse(p));
+  return parsed.every((r) => r.success) ? { proposals: parsed.map((r) => r.data as Proposal) } : {};
 }
 
 function checkCidrList(ctx: z.RefinementCtx, cidrList: unknown): void {

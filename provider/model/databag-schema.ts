@@ -84,7 +84,11 @@ export const dataBagSchema = z
         for (const problem of ikeIdProblems(bag.peer_id, type)) check("peer_id", bag.peer_id, `(${type}) ${problem}`);
       }
       if (typeof bag.peer_source_cidr_list !== "string") report(ctx, ["peer_source_cidr_list"], "required", "is required for a dynamic peer (comma-separated source CIDRs)");
-      else check("peer_source_cidr_list", bag.peer_source_cidr_list, cidrListProblem(bag.peer_source_cidr_list, true));
+      else {
+        const sources = bag.peer_source_cidr_list.split(",");
+        const duplicate = sources.find((c, i) => sources.indexOf(c) !== i);
+        check("peer_source_cidr_list", bag.peer_source_cidr_list, cidrListProblem(bag.peer_source_cidr_list, true) ?? (duplicate ? `lists ${duplicate} twice` : undefined));
+      }
       if (typeof bag.ike_version === "string" && bag.ike_version.toLowerCase() !== "ikev2") check("ike_version", bag.ike_version, "must be ikev2 for a dynamic peer");
       for (const field of ["ike_lifetime", "esp_lifetime"] as const) {
         const v = bag[field];

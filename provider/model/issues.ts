@@ -46,6 +46,12 @@ export function showValue(path: string, value: unknown): string {
   return "";
 }
 
+/** "<value> <rule>", or just "<rule>" when there is no value to show. */
+function withValue(path: string, value: unknown, rule: string): string {
+  const shown = showValue(path, value);
+  return shown ? `${shown} ${rule}` : rule;
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
   for (const segment of path) {
@@ -78,17 +84,17 @@ export function issuesFromZod(error: z.ZodError, input: unknown, prefix: readonl
       case "invalid_type":
         out.push(value === undefined
           ? makeIssue(path, "required", `is required (expected ${zi.expected})`)
-          : makeIssue(path, "invalid-type", `${showValue(path, value)} has the wrong type: expected ${zi.expected}`.trimStart()));
+          : makeIssue(path, "invalid-type", withValue(path, value, `has the wrong type: expected ${zi.expected}`)));
         break;
       case "invalid_union": {
         const options = (zi as { options?: unknown[] }).options;
         out.push(options
-          ? makeIssue(path, "invalid-discriminator", `${showValue(path, value)} must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}`)
-          : makeIssue(path, "invalid-value", `${showValue(path, value)} matches none of the accepted forms; see the reference in README.md`));
+          ? makeIssue(path, "invalid-discriminator", withValue(path, value, `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}`))
+          : makeIssue(path, "invalid-value", withValue(path, value, "matches none of the accepted forms; see the reference in README.md")));
         break;
       }
       case "invalid_value":
-        out.push(makeIssue(path, "invalid-value", `${showValue(path, value)} must be one of ${zi.values.map((v) => JSON.stringify(v)).join(", ")}`));
+        out.push(makeIssue(path, "invalid-value", withValue(path, value, `must be one of ${zi.values.map((v) => JSON.stringify(v)).join(", ")}`)));
         break;
       case "too_small":
       case "too_big": {
@@ -97,11 +103,11 @@ export function issuesFromZod(error: z.ZodError, input: unknown, prefix: readonl
         const sign = zi.code === "too_small" ? (inclusive ? "≥" : ">") : inclusive ? "≤" : "<";
         const origin = (zi as { origin?: string }).origin;
         const what = origin === "array" ? `must have ${sign} ${limit} items` : origin === "string" ? `must have ${sign} ${limit} characters` : `must be ${sign} ${limit}`;
-        out.push(makeIssue(path, zi.code === "too_small" ? "too-small" : "too-big", `${showValue(path, Array.isArray(value) ? undefined : value)} ${what}`.trimStart()));
+        out.push(makeIssue(path, zi.code === "too_small" ? "too-small" : "too-big", withValue(path, Array.isArray(value) ? undefined : value, what)));
         break;
       }
       default:
-        out.push(makeIssue(path, zi.code, `${showValue(path, value)} ${zi.message.replace(/^Invalid input: /, "").replace(/^Too (big|small): /, "")}`.replace(/^ /, "")));
+        out.push(makeIssue(path, zi.code, withValue(path, value, zi.message.replace(/^Invalid input: /, ""))));
     }
   }
   return out;

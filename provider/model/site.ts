@@ -107,7 +107,7 @@ export function parseSite(input: unknown): SiteParse {
   return { site: result.data, issues: siteWarnings(result.data) };
 }
 
-/** Resolves `ipsecPsk: { env }` from the given environment; the key itself is checked, never shown. */
+/** Resolves `ipsecPsk: { env }` from the given environment; the key itself is checked, never shown. Warnings do not block. */
 export function resolveSitePsk(site: SiteSpec, env: Record<string, string | undefined>): { psk?: string; issues: Issue[] } {
   const ref = site.customerGateway.ipsecPsk;
   if (typeof ref === "string") return { psk: ref, issues: [] };
@@ -116,9 +116,12 @@ export function resolveSitePsk(site: SiteSpec, env: Record<string, string | unde
     return { issues: [makeIssue("customerGateway.ipsecPsk.env", "psk-env-unset", `names ${ref.env}, which is not set; export it (e.g. \`export ${ref.env}=$(cloudstack-s2s psk)\`)`)] };
   }
   const problems = pskProblems(value, { dynamicPeer: site.customerGateway.peer.type === "dynamic" });
-  return problems.length > 0
-    ? { issues: problems.map((p) => makeIssue("customerGateway.ipsecPsk", "invalid-psk", `(from ${ref.env}) ${p}`)) }
-    : { psk: value, issues: [] };
+  if (problems.length > 0) return { issues: problems.map((p) => makeIssue("customerGateway.ipsecPsk", "invalid-psk", `(from ${ref.env}) ${p}`)) };
+  const short = site.customerGateway.peer.type === "dynamic" && value.length < RECOMMENDED_PSK_LENGTH;
+  return {
+    psk: value,
+    issues: short ? [makeIssue("customerGateway.ipsecPsk", "short-psk", `(from ${ref.env}) has ${value.length} characters; ${RECOMMENDED_PSK_LENGTH}+ are recommended for a dynamic peer (\`cloudstack-s2s psk\` makes one)`, "warning")] : [],
+  };
 }
 
 /** The data bag CloudStack (or, for dynamic peers, this project) sends to the site's virtual router. */

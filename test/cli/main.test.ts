@@ -39,6 +39,12 @@ describe("main", () => {
     expect(stdout).toBe(USAGE);
   });
 
+  it.each([["validate", "--help"], ["render", "-h"], ["psk", "--help"]])("prints the usage for `%s %s` (exit 0)", async (command, flag) => {
+    const { code, stdout } = await run([command, flag]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(USAGE);
+  });
+
   it("prints the usage and exits 2 without a command", async () => {
     const { code, stdout } = await run([]);
     expect(code).toBe(2);

@@ -121,6 +121,26 @@ describe("render SITE --out DIR", () => {
     expect(written).toEqual(expect.arrayContaining([join(dir, "firewall.json"), join(dir, "commands.sh")]));
   });
 
+  it("gives commands.sh and firewall.json fixed modes whatever the umask, even over existing files", async () => {
+    const old = process.umask(0o077);
+    try {
+      await run(["render", LYON, "--target", "vr", "--out", dir], env);
+      await run(["render", LYON, "--target", "vr", "--out", dir], env);
+    } finally {
+      process.umask(old);
+    }
+    expect(await modeOf(join(dir, "commands.sh"))).toBe(0o755);
+    expect(await modeOf(join(dir, "firewall.json"))).toBe(0o644);
+  });
+
+  it("warns (without blocking or quoting it) when a dynamic peer's key from the environment is under 32 characters", async () => {
+    const shortKey = "Zq7-twenty-four-char-key";
+    const { code, stderr } = await run(["render", LYON, "--target", "vr", "--out", dir], { ...env, LYON_PSK: shortKey });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning: `customerGateway\.ipsecPsk` \(from LYON_PSK\) has 24 characters; 32\+ are recommended/);
+    expect(stderr).not.toContain(shortKey);
+  });
+
   it("writes the swanctl file (it holds the secret) with mode 0600", async () => {
     await run(["render", LYON, "--target", "swanctl", "--out", dir], env);
     const file = join(dir, "etc/swanctl/conf.d/s2s-branch-lyon.conf");

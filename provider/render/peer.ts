@@ -56,6 +56,8 @@ export function renderPeer(site: SiteSpec, options: { psk?: string } = {}): Host
       { path: `${VR_IPSEC_DIR}/${name}.conf`, mode: 0o644, content: fileText(lines) },
       { path: `${VR_IPSEC_DIR}/${name}.secrets`, mode: 0o600, content: fileText([secret]) },
     ],
+    // The branch initiates: its firewall needs nothing beyond allowing its own outgoing traffic.
+    firewall: [],
     commands: ["ipsec rereadsecrets", "ipsec update"],
   };
 }

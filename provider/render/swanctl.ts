@@ -4,6 +4,7 @@ import { strongswanProposals } from "./lifetimes";
 import { SWANCTL_CONF_DIR } from "./names";
 import { pskFor, publicIpOf } from "./site-psk";
 import { fileText, type HostRender } from "./types";
+import { hostIkeInputRules } from "./host-firewall";
 
 /** A swanctl.conf node: a `key = value` line, or a named section of nodes. */
 type Node = string | { section: string; body: Node[] };
@@ -64,6 +65,7 @@ export function renderSwanctl(site: SiteSpec, options: { psk?: string } = {}): H
   return {
     connections: childNames,
     files: [{ path: `${SWANCTL_CONF_DIR}/${name}.conf`, mode: 0o600, content: fileText(lines) }],
+    firewall: hostIkeInputRules(site),
     commands: ["swanctl --load-all"],
   };
 }

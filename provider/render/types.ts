@@ -21,14 +21,21 @@ export interface VrRender {
   removeFiles: string[];
   /** The complete set of rules this connection needs (the VR reconciles its tuples against it). */
   firewall: FirewallRule[];
-  /** Shell commands, in order. */
+  /** Shell commands, in order, run after the files are written. */
   commands: string[];
+  /**
+   * true: every command is best effort, its exit status ignored (CloudStack's VR ignores the status of all of its
+   * commands, and its warm-up ping fails whenever the peer is not up yet). false: stop and roll back on failure.
+   */
+  bestEffort: boolean;
 }
 
 /** Config for a standalone strongSwan host (swanctl) or a branch router (peer side). */
 export interface HostRender {
   connections: string[];
   files: RenderedFile[];
+  /** The INPUT rules the host needs for IKE (the same tuples as the VR format's filter rules). */
+  firewall: FirewallRule[];
   commands: string[];
 }
 

@@ -4,6 +4,7 @@ import type { IkeIdType } from "../model/ike-id";
 import { netmaskOf, numberToIpv4, parseIpv4Cidr } from "../model/net";
 import { strokeIkeId } from "./ids";
 import { strongswanProposals, vrMinutes } from "./lifetimes";
+import { createHash } from "node:crypto";
 import { dynamicConnectionName, splitChildNames, VR_IPSEC_DIR } from "./names";
 import { fileText, type VrRender } from "./types";
 import { ikeInputRules, tunnelMarkRules } from "./vr-firewall";
@@ -17,12 +18,27 @@ function peerIdType(bag: Site2SiteVpnDataBag): IkeIdType | undefined {
 }
 
 /**
+ * The connection's name: the peer's stable base (which also names its files) plus a generation derived from its
+ * settings. `ipsec update` is asynchronous, so a changed connection gets a new name: the apply can then wait until
+ * the old name is unloaded before terminating the old SA, and a branch that reconnects can only match the new one.
+ */
+export function dynamicVrConnectionName(bag: Site2SiteVpnDataBag): string {
+  const base = dynamicConnectionName(bag.peer_id ?? "");
+  // From the settings only: a name derived from the key would let anyone who reads it test guesses of a weak PSK.
+  const generation = createHash("sha256").update(confLines(bag, base).join("\n")).digest("hex").slice(0, 6);
+  return `${base}-g${generation}`;
+}
+
+/**
  * A pure responder for a peer whose address changes: `right=%any` plus the peer's IKE ID, IKEv2 only, strict
  * proposals, `auto=add`. `mobike=no` because with libipsec and NATed branches a re-mapped NAT is then noticed on
  * the branch's next DPD instead of only when the VR's DPD gives up (strongswan-netns.md §8).
  */
 export function dynamicVrConf(bag: Site2SiteVpnDataBag): string {
-  const name = dynamicConnectionName(bag.peer_id ?? "");
+  return fileText(confLines(bag, dynamicVrConnectionName(bag)));
+}
+
+function confLines(bag: Site2SiteVpnDataBag, name: string): string[] {
   const cidrs = bag.peer_guest_cidr_list.split(",");
   const split = bag.split_connections === true && cidrs.length > 1;
   const lines = [
@@ -53,7 +69,7 @@ export function dynamicVrConf(bag: Site2SiteVpnDataBag): string {
   }
   lines.push(" auto=add");
   if (split) cidrs.slice(1).forEach((cidr, i) => lines.push(`conn ${name}-${i + 2}`, ` also=${name}`, ` rightsubnet=${cidr}`));
-  return fileText(lines);
+  return lines;
 }
 
 /**
@@ -78,58 +94,76 @@ export function conntrackFlushCommands(cidrs: readonly string[]): string[] {
   });
 }
 
-function renderRemoval(bag: Site2SiteVpnDataBag, name: string, children: string[]): VrRender {
-  const paths = dynamicVrPaths(name);
+/** Waits (up to 10 s) until `ipsec update`, which works asynchronously through starter, has unloaded the names. */
+export function waitUnloadedCommand(names: readonly string[]): string {
+  const pattern = names.map((n) => `^ *${n}:`).join("\\|");
+  return `timeout 10 sh -c 'while ipsec statusall | grep -q "${pattern}"; do sleep 0.1; done'`;
+}
+
+function connNamesOf(bag: Site2SiteVpnDataBag): string[] {
+  const name = dynamicVrConnectionName(bag);
+  return [name, ...splitChildNames(name, bag.peer_guest_cidr_list.split(",").length, bag.split_connections === true)];
+}
+
+/**
+ * Unload first, then terminate: a terminated branch reconnects at once (closeaction=restart), and while its
+ * connection is still loaded the new SA would survive the unload and keep passing traffic.
+ */
+function removalCommands(bag: Site2SiteVpnDataBag, withFiles: boolean): string[] {
+  const names = connNamesOf(bag);
+  const paths = dynamicVrPaths(dynamicConnectionName(bag.peer_id ?? ""));
+  return [
+    ...(withFiles ? [`rm -f ${paths.conf} ${paths.secrets}`] : []),
+    "ipsec rereadsecrets",
+    "ipsec update",
+    waitUnloadedCommand(names),
+    ...names.map((c) => `ipsec down ${c}`),
+  ];
+}
+
+function renderRemoval(bag: Site2SiteVpnDataBag): VrRender {
+  const paths = dynamicVrPaths(dynamicConnectionName(bag.peer_id ?? ""));
   return {
-    connections: [name, ...children],
+    connections: connNamesOf(bag),
     files: [],
     removeFiles: [paths.conf, paths.secrets],
     firewall: [],
-    // `ipsec down` first: once the files are gone and reloaded, an orphaned SA would stay up and keep passing traffic.
-    commands: [
-      ...[name, ...children].map((c) => `ipsec down ${c}`),
-      `rm -f ${paths.conf} ${paths.secrets}`,
-      "ipsec rereadsecrets",
-      "ipsec update",
-      ...conntrackFlushCommands((bag.peer_source_cidr_list ?? "").split(",").filter(Boolean)),
-    ],
+    bestEffort: false,
+    commands: [...removalCommands(bag, true), ...conntrackFlushCommands((bag.peer_source_cidr_list ?? "").split(",").filter(Boolean))],
   };
 }
 
 /**
  * The dynamic-peer branch of the VR format. With `previous` (the bag last applied for this peer) the command list
- * touches only what changed: reread + update (never disruptive), a terminate of this connection only when its
- * settings or key changed, and a conntrack flush of the sources dropped from the allow-list.
+ * touches only what changed: reread + update (never disruptive); when this connection's settings or key changed,
+ * a wait until the old generation is unloaded and a terminate of the old SA only; a conntrack flush of the sources
+ * dropped from the allow-list. Files are written before the commands run; removed files by the commands.
  */
 export function renderDynamicVr(bag: Site2SiteVpnDataBag, dev: string, previous?: Site2SiteVpnDataBag): VrRender {
-  const name = dynamicConnectionName(bag.peer_id ?? "");
-  const cidrs = bag.peer_guest_cidr_list.split(",");
-  const children = splitChildNames(name, cidrs.length, bag.split_connections === true);
-  if (!bag.create) return renderRemoval(bag, name, children);
+  if (!bag.create) return renderRemoval(bag);
 
-  const paths = dynamicVrPaths(name);
+  const base = dynamicConnectionName(bag.peer_id ?? "");
+  const paths = dynamicVrPaths(base);
   const conf = dynamicVrConf(bag);
   const secrets = dynamicVrSecrets(bag);
   const prior = previous?.create && previous.dynamic_peer ? previous : undefined;
-  const priorName = prior ? dynamicConnectionName(prior.peer_id ?? "") : undefined;
+  const samePeer = prior !== undefined && dynamicConnectionName(prior.peer_id ?? "") === base;
   const commands: string[] = [];
-  if (prior && priorName !== name) {
-    // The ID changed: it is another connection. Remove the old one first.
-    const priorChildren = splitChildNames(priorName!, prior.peer_guest_cidr_list.split(",").length, prior.split_connections === true);
-    commands.push(...renderRemoval({ ...prior, peer_source_cidr_list: "" }, priorName!, priorChildren).commands);
+  if (prior && !samePeer) {
+    // The ID changed: it is another peer with other files. Remove the old one completely first.
+    const priorPaths = dynamicVrPaths(dynamicConnectionName(prior.peer_id ?? ""));
+    commands.push(`rm -f ${priorPaths.conf} ${priorPaths.secrets}`);
   }
-  const sameConn = prior !== undefined && priorName === name;
-  const changed = !sameConn || dynamicVrConf(prior) !== conf || dynamicVrSecrets(prior) !== secrets;
-  if (changed) commands.push("ipsec rereadsecrets", "ipsec update");
-  if (sameConn && changed) {
-    // strongSwan applies new settings only on the next negotiation; end this peer's SA so it re-keys now.
-    const priorChildren = splitChildNames(name, prior.peer_guest_cidr_list.split(",").length, prior.split_connections === true);
-    commands.push(...[...new Set([name, ...children, ...priorChildren])].map((c) => `ipsec down ${c}`));
+  if (!prior) commands.push("ipsec rereadsecrets", "ipsec update");
+  else if (!samePeer || dynamicVrConf(prior) !== conf) commands.push(...removalCommands(prior, false));
+  else if (dynamicVrSecrets(prior) !== secrets) {
+    // Only the key changed: rereadsecrets is synchronous, so the SA can be ended at once and re-authenticates.
+    commands.push("ipsec rereadsecrets", ...connNamesOf(bag).map((c) => `ipsec down ${c}`));
   }
   const kept = new Set(sourcesOf(bag));
   commands.push(...conntrackFlushCommands(sourcesOf(prior).filter((c) => !kept.has(c))));
   return {
-    connections: [name, ...children],
+    connections: connNamesOf(bag),
     files: [
       { path: paths.conf, mode: 0o644, content: conf },
       { path: paths.secrets, mode: 0o600, content: secrets },
@@ -139,6 +173,7 @@ export function renderDynamicVr(bag: Site2SiteVpnDataBag, dev: string, previous?
       ...[...kept].flatMap((source) => ikeInputRules(dev, source, bag.local_public_ip)),
       ...tunnelMarkRules(dev, bag.local_guest_cidr, bag.peer_guest_cidr_list),
     ],
+    bestEffort: false,
     commands,
   };
 }

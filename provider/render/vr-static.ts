@@ -67,6 +67,7 @@ export function renderStaticVr(bag: Site2SiteVpnDataBag, dev: string, previous?:
       files: [],
       removeFiles: [paths.conf, paths.secrets],
       firewall: [],
+      bestEffort: true,
       commands: [`ipsec down ${name}`, `ipsec down ${name}`, `rm -f ${paths.conf} ${paths.secrets}`, "ipsec reload"],
     };
   }
@@ -92,6 +93,7 @@ export function renderStaticVr(bag: Site2SiteVpnDataBag, dev: string, previous?:
       { path: paths.secrets, mode: 0o400, content: secrets },
     ],
     removeFiles: [],
+    bestEffort: true,
     firewall: [...ikeInputRules(dev, peer, bag.local_public_ip), ...tunnelMarkRules(dev, bag.local_guest_cidr, bag.peer_guest_cidr_list)],
     commands,
   };

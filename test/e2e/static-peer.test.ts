@@ -13,14 +13,15 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
   const lab = useLab({ branches: [{ name: "st", wanIp: "203.0.113.30", lanCidr: "192.168.13.0/24" }] });
   const site = staticSite({ name: "site-st", gateway: "203.0.113.30", cidrList: ["192.168.13.0/24"], psk: newPsk() });
 
-  it("applied while the branch is offline: every command succeeds; the CPE's initiation then brings it up", async () => {
+  it("applied while the branch is offline: the config commands succeed, the best-effort checks may not; the CPE then brings it up", async () => {
     // GIVEN a running VR and a branch whose router is not running yet
     const vr = await lab().startVr("stroke");
     const render = vrRenderOf(site);
     expect(render.files.map((f) => f.path)).toEqual([`/etc/ipsec.d/ipsec.${CONN}.conf`, `/etc/ipsec.d/ipsec.${CONN}.secrets`]);
     expect(render.files[0]!.content).toContain(" auto=route\n");
-    // WHEN the rendered change is applied (every command runs; exit codes are checked last)
-    const outcomes = await lab().apply(vr, render, site.name, { keepGoing: true });
+    // WHEN the rendered change is applied the way CloudStack's VR runs it (best effort: exit codes are kept)
+    expect(render.bestEffort).toBe(true);
+    const outcomes = await lab().apply(vr, render, site.name);
     // AND the branch router comes up with its rendered initiator config
     const cpe = await lab().startCpe("st", (i) => peerRenderOf(site).files.forEach((f) => i.writeFile(f.path, f.content, f.mode)));
     onTestFinished(async () => {
@@ -34,9 +35,11 @@ describeE2e("static peer in CloudStack VR format (auto=route)", () => {
     const t = await pingBothWays(lab(), "st", 3);
     expect(t.guestToLan.received, t.guestToLan.output).toBe(3);
     expect(t.lanToGuest.received, t.lanToGuest.output).toBe(3);
-    // AND no rendered command failed: a pusher stops at the first failing one. The warm-up ping cannot get a reply
-    // from an offline branch, so it must not fail the apply (CloudStack ignores its exit status).
-    expect(outcomes.filter((o) => o.code !== 0).map((o) => `${o.command} → exit ${o.code}`)).toEqual([]);
+    // AND the configuration commands themselves succeeded: only the readiness check and the warm-up ping, which
+    // cannot get an answer from an offline branch, may have failed (CloudStack ignores their exit status too).
+    const failed = outcomes.filter((o) => o.code !== 0).map((o) => o.command);
+    expect(failed.filter((c) => !/^(timeout 5 ping -c 3 |ipsec status vpn-)/.test(c))).toEqual([]);
+    expect(outcomes.slice(0, 2).map((o) => [o.command, o.code])).toEqual([["ipsec rereadsecrets", 0], ["ipsec reload", 0]]);
   });
 
   it("the VR's trap + warm-up ping initiates by itself (kernel data plane); libipsec 5.9.8 cannot initiate from a trap", async () => {

@@ -29,6 +29,17 @@ describe("renderSwanctl", () => {
     expect(r.commands).toEqual(["swanctl --load-all"]);
   });
 
+  it("opens IKE, NAT-T and ESP to each allowed source of a dynamic peer, and to a static peer's address", () => {
+    const dyn = renderSwanctl(dynamicSite()).firewall.map((f) => f.rule);
+    expect(dyn).toEqual([
+      "-A INPUT -i eth1 -p udp -m udp --dport 500 -s 203.0.113.0/24 -d 198.51.100.10 -j ACCEPT",
+      "-A INPUT -i eth1 -p udp -m udp --dport 4500 -s 203.0.113.0/24 -d 198.51.100.10 -j ACCEPT",
+      "-A INPUT -i eth1 -p esp -s 203.0.113.0/24 -d 198.51.100.10 -j ACCEPT",
+    ]);
+    expect(renderSwanctl(staticSite()).firewall.every((f) => f.rule.includes("-s 203.0.113.10 "))).toBe(true);
+    expect(renderSwanctl(staticSite({ peer: { type: "static", gateway: "vpn.example.com" } })).firewall).toEqual([]);
+  });
+
   it("traps traffic for a static peer (start_action=trap, like auto=route)", () => {
     const tree = parseSwanctl(renderSwanctl(staticSite()).files[0]!.content);
     expect(value(tree, "connections", "s2s-datacenter-paris", "remote_addrs")).toBe("203.0.113.10");

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { siteToDataBag } from "../../provider/model/site";
 import { dynamicConnectionName } from "../../provider/render/names";
+import { dynamicVrConnectionName, waitUnloadedCommand } from "../../provider/render/vr-dynamic";
 import { renderVr } from "../../provider/render/vr";
 import { parseIpsecConf, parseSecretsLine } from "../helpers/strongswan-parse";
 import { dynamicSite, TEST_PSK } from "../helpers/sites";
 
 const bagOf = (site = dynamicSite(), create = true) => siteToDataBag(site, { create, psk: TEST_PSK });
-const NAME = dynamicConnectionName("branch@example.com");
+const BASE = dynamicConnectionName("branch@example.com");
+const NAME = dynamicVrConnectionName(bagOf());
 
 describe("renderVr, dynamic peer (responder by IKE ID)", () => {
   it("matches the golden files for an e-mail ID with two subnets split", async () => {
@@ -49,7 +51,7 @@ describe("renderVr, dynamic peer (responder by IKE ID)", () => {
 
   it("names files outside CloudStack's ipsec.vpn-* glob, secrets 0600", () => {
     const r = renderVr(bagOf());
-    expect(r.files.map((f) => f.path)).toEqual([`/etc/ipsec.d/${NAME}.conf`, `/etc/ipsec.d/${NAME}.secrets`]);
+    expect(r.files.map((f) => f.path)).toEqual([`/etc/ipsec.d/${BASE}.conf`, `/etc/ipsec.d/${BASE}.secrets`]);
     expect(r.files.every((f) => !/\/ipsec\.vpn-/.test(f.path))).toBe(true);
     expect(r.files[1]!.mode).toBe(0o600);
   });
@@ -65,18 +67,42 @@ describe("renderVr, dynamic peer (responder by IKE ID)", () => {
     expect(rules.join("\n")).not.toMatch(/-s 0\.0\.0\.0 /);
   });
 
-  it("adds a new peer with reread + update only (no restart, no terminate)", () => {
+  it("adds a new peer with reread + update only (no restart, no terminate), commands that must all succeed", () => {
     expect(renderVr(bagOf()).commands).toEqual(["ipsec rereadsecrets", "ipsec update"]);
+    expect(renderVr(bagOf()).bestEffort).toBe(false);
   });
 
   it("does nothing when the peer's bag did not change", () => {
     expect(renderVr(bagOf(), { previous: bagOf() }).commands).toEqual([]);
   });
 
-  it("terminates only this connection when its settings change, so it renegotiates with them", () => {
+  it("renames a connection whose settings change, waits until the old one is unloaded, then ends only its SA", () => {
     const before = bagOf();
     const after = bagOf(dynamicSite({ cidrList: ["192.168.12.0/24"] }));
-    expect(renderVr(after, { previous: before }).commands).toEqual(["ipsec rereadsecrets", "ipsec update", `ipsec down ${NAME}`]);
+    const r = renderVr(after, { previous: before });
+    const newName = r.connections[0]!;
+    expect(newName).not.toBe(NAME);
+    expect(newName.startsWith(`${BASE}-g`)).toBe(true);
+    expect(r.commands).toEqual(["ipsec rereadsecrets", "ipsec update", waitUnloadedCommand([NAME]), `ipsec down ${NAME}`]);
+  });
+
+  it("keeps the name when only the key changes: rereads the secrets and ends the SA so it re-authenticates", () => {
+    const before = bagOf();
+    const after = siteToDataBag(dynamicSite(), { create: true, psk: `${TEST_PSK}-rotated` });
+    const r = renderVr(after, { previous: before });
+    expect(r.connections[0]).toBe(NAME);
+    expect(r.commands).toEqual(["ipsec rereadsecrets", `ipsec down ${NAME}`]);
+  });
+
+  it("never derives the connection name from the key", () => {
+    const other = siteToDataBag(dynamicSite(), { create: true, psk: "a-completely-different-key-0123456789" });
+    expect(dynamicVrConnectionName(other)).toBe(NAME);
+  });
+
+  it("waits for the unload with a bounded loop on `ipsec statusall`, matching connection lines only", () => {
+    expect(waitUnloadedCommand(["s2s-a-g1", "s2s-a-g1-2"])).toBe(
+      `timeout 10 sh -c 'while ipsec statusall | grep -q "^ *s2s-a-g1:\\|^ *s2s-a-g1-2:"; do sleep 0.1; done'`,
+    );
   });
 
   it("flushes conntrack for sources dropped from the allow-list and leaves the tunnel alone", () => {
@@ -88,14 +114,15 @@ describe("renderVr, dynamic peer (responder by IKE ID)", () => {
     ]);
   });
 
-  it("removes a peer: terminate first (an orphaned SA would keep passing traffic), then files, reload, flush", () => {
+  it("removes a peer: unload first, then terminate (a branch that reconnects finds no config), then flush", () => {
     const r = renderVr(bagOf(dynamicSite(), false));
     expect(r.files).toEqual([]);
     expect(r.commands).toEqual([
-      `ipsec down ${NAME}`,
-      `rm -f /etc/ipsec.d/${NAME}.conf /etc/ipsec.d/${NAME}.secrets`,
+      `rm -f /etc/ipsec.d/${BASE}.conf /etc/ipsec.d/${BASE}.secrets`,
       "ipsec rereadsecrets",
       "ipsec update",
+      waitUnloadedCommand([NAME]),
+      `ipsec down ${NAME}`,
       "conntrack -D -p udp --dport 500 -s 203.0.113.0 --mask-src 255.255.255.0 || true",
       "conntrack -D -p udp --dport 4500 -s 203.0.113.0 --mask-src 255.255.255.0 || true",
     ]);
@@ -104,10 +131,15 @@ describe("renderVr, dynamic peer (responder by IKE ID)", () => {
   it("treats a changed peer ID as a removal of the old connection plus a new one", () => {
     const before = bagOf();
     const after = bagOf(dynamicSite({ peer: { type: "dynamic", remoteId: "other@example.com", allowedSourceCidrs: ["203.0.113.0/24"] } }));
-    const commands = renderVr(after, { previous: before }).commands;
-    expect(commands[0]).toBe(`ipsec down ${NAME}`);
-    expect(commands).toContain("ipsec update");
-    expect(commands).not.toContain(`ipsec down ${dynamicConnectionName("other@example.com")}`);
+    const r = renderVr(after, { previous: before });
+    expect(r.commands.slice(0, 5)).toEqual([
+      `rm -f /etc/ipsec.d/${BASE}.conf /etc/ipsec.d/${BASE}.secrets`,
+      "ipsec rereadsecrets",
+      "ipsec update",
+      waitUnloadedCommand([NAME]),
+      `ipsec down ${NAME}`,
+    ]);
+    expect(r.commands).not.toContain(`ipsec down ${r.connections[0]}`);
   });
 
   it("gives distinct IDs distinct names even when they slug alike", () => {

@@ -65,6 +65,11 @@ describe("renderVr, static peer (CloudStack main-line VR)", () => {
     expect(r.files[1]!.content).toBe('198.51.100.10 203.0.113.20 : PSK "contract-example-psk"\n');
   });
 
+  it("marks its commands best effort, as CloudStack's VR ignores their exit status (the warm-up ping fails while the peer is down)", () => {
+    expect(renderVr(simple).bestEffort).toBe(true);
+    expect(renderVr({ ...simple, create: false }).bestEffort).toBe(true);
+  });
+
   it("uses the given public interface in every rule", () => {
     const r = renderVr(simple, { publicInterface: "eth2" });
     expect(r.firewall.filter((f) => f.rule.includes(" eth2 "))).toHaveLength(4);

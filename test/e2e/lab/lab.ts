@@ -24,6 +24,8 @@ export interface GatewayChange {
   removeFiles?: string[];
   firewall?: FirewallTuple[];
   commands: string[];
+  /** The renderer's word on failures: best-effort commands (CloudStack's VR) never stop the apply. */
+  bestEffort?: boolean;
 }
 
 export interface CommandOutcome {
@@ -111,7 +113,8 @@ export class Lab {
   /**
    * Applies a rendered change to an instance as a gateway would: files written (with their modes) and removed,
    * firewall tuples reconciled for `owner` (VR only), then the commands in the renderer's order. A failing command
-   * throws with its output, unless `keepGoing` (then every command runs and the caller asserts on the exit codes).
+   * throws with its output, unless the change is best effort or `keepGoing` (then every command runs and the caller
+   * may assert on the exit codes).
    */
   async apply(inst: Instance, change: GatewayChange, owner?: string, options: { keepGoing?: boolean } = {}): Promise<CommandOutcome[]> {
     for (const f of change.files) inst.writeFile(f.path, f.content, f.mode);
@@ -122,7 +125,7 @@ export class Lab {
     }
     const outcomes: CommandOutcome[] = [];
     for (const command of change.commands) {
-      const r = await inst.sh(command, { allowFail: options.keepGoing === true });
+      const r = await inst.sh(command, { allowFail: options.keepGoing === true || change.bestEffort === true });
       outcomes.push({ command, ...r });
     }
     return outcomes;

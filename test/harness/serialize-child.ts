@@ -28,15 +28,17 @@ setTimeout(() => fail(new Error("timed out waiting for the resource to register 
 
 async function main(): Promise<void> {
   const mod = require(request.module) as Record<string, unknown>;
-  const target = mod[request.export];
-  if (target === undefined) throw new Error(`${request.module} has no export '${request.export}'`);
+  // Named `provider` on purpose: the closure's source is part of the text (`return () => provider;`), so only the
+  // same name as dynamic/index.js yields byte-identical text and the same error wording.
+  const provider = mod[request.export];
+  if (provider === undefined) throw new Error(`${request.module} has no export '${request.export}'`);
 
-  if (typeof target === "function" && target.prototype instanceof pulumi.dynamic.Resource) {
-    return serializeViaResource(target as new (name: string, args: unknown) => pulumi.Resource);
+  if (typeof provider === "function" && provider.prototype instanceof pulumi.dynamic.Resource) {
+    return serializeViaResource(provider as new (name: string, args: unknown) => pulumi.Resource);
   }
-  if (typeof target === "object" && target !== null) {
+  if (typeof provider === "object" && provider !== null) {
     // The exact call dynamic/index.js makes for `__provider`.
-    const sf = await pulumi.runtime.serializeFunction(() => target, { allowSecrets: true });
+    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     return finish({ ok: true, text: sf.text, containsSecrets: sf.containsSecrets });
   }
   throw new Error(`export '${request.export}' is neither a provider object nor a pulumi.dynamic.Resource subclass`);

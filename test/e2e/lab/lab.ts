@@ -124,6 +124,11 @@ export class Lab {
       await this.fw.reconcile(owner ?? "default", change.firewall);
     }
     const outcomes: CommandOutcome[] = [];
+    if (change.bestEffort !== true && options.keepGoing !== true && change.commands.length > 0) {
+      // One shell for the whole sequence, as a pusher runs it over one SSH session; `set -e` stops at a failure.
+      const r = await inst.sh(`set -e\n${change.commands.join("\n")}`);
+      return [{ command: change.commands.join("\n"), ...r }];
+    }
     for (const command of change.commands) {
       const r = await inst.sh(command, { allowFail: options.keepGoing === true || change.bestEffort === true });
       outcomes.push({ command, ...r });

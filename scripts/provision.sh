@@ -4,7 +4,8 @@
 # dpkg-query (no apt-get update) and exits in well under a second.
 set -eu
 
-PACKAGES="strongswan strongswan-swanctl libcharon-extra-plugins iptables iproute2 iputils-ping conntrack openssh-server"
+# libstrongswan-standard-plugins (openssl) is only a Recommends of libstrongswan, and we install without recommends.
+PACKAGES="strongswan strongswan-swanctl libstrongswan-standard-plugins libcharon-extra-plugins iptables iproute2 iputils-ping conntrack openssh-server"
 
 missing=""
 for p in $PACKAGES; do

@@ -11,7 +11,6 @@ export type PushStep =
   | "check-conf"
   | "check-firewall"
   | "rename"
-  | "down-removed"
   | "remove-files"
   | "firewall-apply"
   | "reload"
@@ -29,7 +28,6 @@ const FIX: Record<PushStep, string> = {
   "check-conf": "the uploaded bytes differ from the rendered ones; check the gateway's disk and retry",
   "check-firewall": "iptables-restore rejected the rules shown; report it with the rule text",
   rename: "check /etc/ipsec.d on the gateway (read-only file system? immutable files?)",
-  "down-removed": "check charon on the gateway (`ipsec statusall`)",
   "remove-files": "check /etc/ipsec.d on the gateway",
   "firewall-apply": "iptables-restore rejected the rules shown; check the iptables version and modules on the gateway",
   reload: "check that the strongSwan starter runs on the gateway (`ipsec status`); `ipsec update` needs it",

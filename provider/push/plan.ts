@@ -32,9 +32,9 @@ export interface PushPlan {
   connections: ExpectedConnection[];
   /** Files of peers that disappeared. */
   removeFiles: string[];
-  /** Connections to terminate before their files go (removed peers). */
-  downBefore: string[];
-  /** Connections to terminate after the reload (changed peers: they renegotiate with the new settings). */
+  /** Old connection names (changed or removed peers) the reload must unload before anything is terminated. */
+  waitUnloaded: string[];
+  /** Connections to terminate once the reload is verified (changed or removed peers; never an unchanged one). */
   downAfter: string[];
   /** The renderer asked for `ipsec rereadsecrets` + `ipsec update`. */
   reload: boolean;
@@ -47,24 +47,32 @@ export interface PushPlan {
 
 interface Actions {
   removeFiles: string[];
-  downBefore: string[];
+  waitUnloaded: string[];
   downAfter: string[];
   reload: boolean;
   conntrack: string[];
 }
 
-/** Maps the renderer's shell lines onto typed actions; anything unexpected stops the push (never run verbatim). */
+/**
+ * Maps the renderer's shell lines onto typed actions; anything unexpected stops the push (never run verbatim).
+ * The renderer unloads before it terminates (rm/update, wait until the old names are gone, then `ipsec down`): a
+ * branch terminated while its connection is still loaded reconnects into it at once. The transaction keeps that
+ * order: every `ipsec down` runs after the reload has been verified, and the verify waits for the unload.
+ */
 export function interpretCommands(commands: readonly string[], where: string, into: Actions): void {
-  const rmAt = commands.findIndex((c) => c.startsWith("rm -f "));
-  commands.forEach((command, i) => {
+  for (const command of commands) {
     let m: RegExpExecArray | null;
     if (command === "ipsec rereadsecrets" || command === "ipsec update") into.reload = true;
-    else if ((m = /^ipsec down (\S+)$/.exec(command)) && OWN_CONNECTION.test(m[1]!)) (rmAt >= 0 && i < rmAt ? into.downBefore : into.downAfter).push(m[1]!);
+    else if ((m = /^ipsec down (\S+)$/.exec(command)) && OWN_CONNECTION.test(m[1]!)) into.downAfter.push(m[1]!);
     else if ((m = /^rm -f (\S+) (\S+)$/.exec(command)) && OWN_FILE.test(m[1]!) && OWN_FILE.test(m[2]!)) into.removeFiles.push(m[1]!, m[2]!);
     else if ((m = /^conntrack -D -p udp --dport (500|4500) -s (\S+) --mask-src (\S+) \|\| true$/.exec(command)) && isStrictIpv4(m[2]!) && isStrictIpv4(m[3]!)) {
       into.conntrack.push(`conntrack -D -p udp --dport ${m[1]} -s ${m[2]} --mask-src ${m[3]} || true`);
+    } else if ((m = /^timeout 10 sh -c 'while ipsec statusall \| grep -q "(.+)"; do sleep 0\.1; done'$/.exec(command))) {
+      const names = m[1]!.split("\\|").map((p) => /^\^ \*(.+):$/.exec(p)?.[1] ?? "");
+      if (!names.every((n) => OWN_CONNECTION.test(n))) throw new PushInputError(`${where}: renderer wait command ${JSON.stringify(command)} names a connection outside s2s-*`);
+      into.waitUnloaded.push(...names);
     } else throw new PushInputError(`${where}: renderer command ${JSON.stringify(command)} is not one the push knows how to run safely; report this as a renderer/push mismatch`);
-  });
+  }
 }
 
 function stripPsk(bag: Site2SiteVpnDataBag): Omit<Site2SiteVpnDataBag, "ipsec_psk"> {
@@ -83,7 +91,7 @@ export function planDynamicPeers(input: DynamicPeersInput): PushPlan {
   if (!isStrictIpv4(publicIp)) throw new PushInputError(`\`publicIp\` ${JSON.stringify(publicIp)} is not a dotted-quad IPv4 address; give the VPN gateway's public IP, e.g. 198.51.100.10`);
   if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) throw new PushInputError(`\`publicInterface\` ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
   const gateway = { publicIp, publicInterface };
-  const actions: Actions = { removeFiles: [], downBefore: [], downAfter: [], reload: false, conntrack: [] };
+  const actions: Actions = { removeFiles: [], waitUnloaded: [], downAfter: [], reload: false, conntrack: [] };
   const files: RenderedFile[] = [];
   const rules: FirewallRule[] = [];
   const connections: ExpectedConnection[] = [];
@@ -130,7 +138,7 @@ export function planDynamicPeers(input: DynamicPeersInput): PushPlan {
     files,
     connections,
     removeFiles: uniq(actions.removeFiles).filter((p) => !files.some((f) => f.path === p)),
-    downBefore: uniq(actions.downBefore),
+    waitUnloaded: uniq(actions.waitUnloaded),
     downAfter: uniq(actions.downAfter),
     reload: actions.reload,
     conntrack: uniq(actions.conntrack),

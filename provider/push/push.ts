@@ -137,16 +137,11 @@ async function transaction(
   const loadedProblems = connectionProblems(snap.status, plan.connections).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
   const reload = plan.reload || toWrite.length > 0 || removals.length > 0 || loadedProblems.length > 0;
   if (!reload && !firewallDrift && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
+  // The verify below also waits until the old generations (plan.waitUnloaded) are gone: they are not expected.
 
   await step("rename", async () => {
     for (const [i, f] of toWrite.entries()) await host.rename(temps[i]!, f.path);
     temps.length = 0;
-  });
-  await step("down-removed", async () => {
-    for (const c of [...new Set([...plan.downBefore, ...strayConns])]) {
-      if (!OWN_CONNECTION.test(c)) throw new StepFailure("down-removed", `connection name ${JSON.stringify(c)} is not an own s2s-* name`);
-      await mustRun(host, "down-removed", `ipsec down ${c}`);
-    }
   });
   await step("remove-files", async () => {
     for (const p of removals) await host.remove(p);
@@ -175,7 +170,10 @@ async function transaction(
   });
   // Irrevocable, so last: the changed peers renegotiate with the new settings; removed sources lose their flows.
   await step("down-changed", async () => {
-    for (const c of plan.downAfter) await mustRun(host, "down-changed", `ipsec down ${c}`);
+    for (const c of [...new Set([...plan.downAfter, ...strayConns])]) {
+      if (!OWN_CONNECTION.test(c)) throw new StepFailure("down-changed", `connection name ${JSON.stringify(c)} is not an own s2s-* name`);
+      await mustRun(host, "down-changed", `ipsec down ${c}`);
+    }
   });
   await step("conntrack", async () => {
     for (const c of plan.conntrack) await mustRun(host, "conntrack", c);

@@ -15,7 +15,7 @@ import { GatewayLab } from "./helpers/gateway-lab";
 
 const PSK = `pushtest-${randomBytes(16).toString("hex")}`;
 const PSK2 = `pushtest-${randomBytes(16).toString("hex")}`;
-const NAME = dynamicConnectionName("branch@example.com");
+const NAME = dynamicConnectionName("branch@example.com"); // names the files; connections add a generation suffix
 const bag = (psk = PSK, cidrs = ["192.168.10.0/24"]) => siteToDataBag(dynamicSite({ cidrList: cidrs }), { create: true, psk });
 const bag2 = () => siteToDataBag(dynamicSite({ peer: { type: "dynamic", remoteId: "@branch2.example.com", allowedSourceCidrs: ["192.0.2.0/24"] }, cidrList: ["192.168.20.0/24"] }, "branch-two"), { create: true, psk: PSK2 });
 const input = (bags = [bag()], previous?: PushState) => ({ publicInterface: "eth1", publicIp: "198.51.100.10", bags, ...(previous ? { previous } : {}) });
@@ -51,11 +51,11 @@ describe("pushDynamicPeers over SSH (real sshd, iptables, charon)", () => {
     expect(after.iptables).toContain("-A S2S_DYN_MANGLE_FWD -s 10.1.0.0/16 -d 192.168.10.0/24 -j MARK --set-xmark 0x525/0xffffffff");
     expect(after.iptables.split("\n").filter((l) => l.endsWith("-j S2S_DYN_IN"))).toHaveLength(1);
     // CloudStack's own rules are all still there, in order, with our jump on top
-    const input0 = after.iptables.split("\n").filter((l) => l.startsWith("-A INPUT"));
-    expect(input0).toEqual(["-A INPUT -d 198.51.100.10/32 -i eth1 -j S2S_DYN_IN", ...before.iptables.split("\n").filter((l) => l.startsWith("-A INPUT"))]);
+    const filterInput = (save: string) => save.split("*filter")[1]!.split("COMMIT")[0]!.split("\n").filter((l) => l.startsWith("-A INPUT"));
+    expect(filterInput(after.iptables)).toEqual(["-A INPUT -d 198.51.100.10/32 -i eth1 -j S2S_DYN_IN", ...filterInput(before.iptables)]);
     const status = lab.run(["ipsec", "statusall"]);
-    expect(status).toMatch(new RegExp(`${NAME}:\\s+remote: \\[branch@example.com\\]`));
-    expect(status).toMatch(new RegExp(`${NAME}:\\s+child:\\s+10.1.0.0/16 === 192.168.10.0/24 TUNNEL`));
+    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{6}:\\s+remote: \\[branch@example.com\\]`));
+    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{6}:\\s+child:\\s+10.1.0.0/16 === 192.168.10.0/24 TUNNEL`));
     expect(status).toContain("vpn-203.0.113.99:");
     expect(result.changed).toBe(true);
     console.log(`push (connected host → verified): ${result.durationMs.toFixed(0)} ms; ${result.steps.map((s) => `${s.step} ${s.ms.toFixed(0)}`).join(", ")}`);

@@ -13,7 +13,7 @@ export {
   type DiffResult,
   type DiffChanges,
 } from "./provider-host";
-export { liveHostGroups, isGroupAlive } from "./host-process";
+export { liveHostGroups, isGroupAlive, PROJECT_ROOT } from "./host-process";
 export { createEngine, Engine, type EngineOptions, type ResourceState, type UpResult, type PreviewResult, type RefreshResult, type CallRecord } from "./engine";
 export { EngineError, CheckFailedError } from "./engine-errors";
 export {
@@ -26,6 +26,7 @@ export {
   stripSecrets,
   annotateSecrets,
   markAdditionalSecretOutputs,
+  toPropertyMap,
   type PropertyMap,
   type PropertyValue,
 } from "./wire";

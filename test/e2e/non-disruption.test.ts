@@ -67,7 +67,13 @@ describeE2e("non-disruptive add / change / remove on a live VR", () => {
     expect(renewed.children[0]!.rekeyInSeconds).toBeLessThan(1800);
     // AND the added one carries traffic
     expect((await ping(lab().topo.branch(ADDED.branch).lan, lab().topo.guestHostIp, 3)).received).toBe(3);
-    // AND the untouched tunnels kept their IKE SPIs and lost no ping
+    // AND the untouched tunnels kept their IKE SPIs and lost no ping — pinged across the whole change and for 10
+    // more replies after it, so the window does not depend on how fast the apply was
+    for (const n of [UNTOUCHED_A, UNTOUCHED_B]) {
+      const p = pings.get(n.branch)!;
+      const target = p.replies() + 10;
+      await waitFor(`${n.branch}: 10 more ping replies after the change`, () => p.replies() >= target, { timeoutMs: 5_000 });
+    }
     const sasAfter = await vr.sas();
     const reports = new Map<string, Awaited<ReturnType<ContinuousPing["stop"]>>>();
     for (const [b, p] of pings) reports.set(b, await p.stop());

@@ -1,0 +1,81 @@
+import { firewallProblems, readGateway } from "./gateway-state";
+import type { GatewayHost } from "./gateway-host";
+import type { SaStatus } from "./ipsec-status";
+import { connectionProblems } from "./gateway-state";
+import { withHostMutex } from "./lock";
+import { fileDigest, stateHash, type PushState } from "./state";
+
+export interface FileDrift {
+  path: string;
+  problem: "missing" | "content" | "mode" | "unexpected";
+  /** For mode drift: the mode found (octal text). */
+  found?: string;
+}
+
+export interface ConnectionSa {
+  connection: string;
+  /** An IKE_SA of this connection is ESTABLISHED with an INSTALLED CHILD_SA. */
+  established: boolean;
+  /** Every IKE_SA charon lists for it (several during a re-authentication). */
+  sas: SaStatus[];
+  /** The peer's address as last seen (from the newest IKE_SA that shows one). */
+  peerAddress?: string;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface DriftReport {
+  /** No file, rule, jump or loaded-connection difference. SA state does not count as drift. */
+  inSync: boolean;
+  /** The hash of what the gateway holds now, comparable with `expected.hash`. */
+  actualHash: string;
+  files: FileDrift[];
+  /** Missing/unexpected rules and jumps in our chains, one line each. */
+  firewall: string[];
+  /** Connections not loaded (or loaded differently), and own connections loaded that should not be. */
+  connections: string[];
+  /** Live SA status per expected connection. */
+  sas: ConnectionSa[];
+}
+
+/**
+ * Compares a gateway with the state of the last push (files, own chains and jumps, loaded connections) and
+ * reports live SA status per connection. Read-only; takes the in-process lock so it never reads a push mid-way.
+ */
+export function inspect(host: GatewayHost, expected: PushState): Promise<DriftReport> {
+  return withHostMutex(host.identity, async () => {
+    const view = await readGateway(host);
+    const files: FileDrift[] = [];
+    const actualFiles = [...view.files].map(([path, f]) => ({ path, mode: f.mode, digest: fileDigest(path, f.content) }));
+    for (const want of expected.files) {
+      const got = actualFiles.find((f) => f.path === want.path);
+      if (!got) files.push({ path: want.path, problem: "missing" });
+      else if (got.digest !== want.digest) files.push({ path: want.path, problem: "content" });
+      else if (got.mode !== want.mode) files.push({ path: want.path, problem: "mode", found: got.mode.toString(8) });
+    }
+    for (const got of actualFiles) if (!expected.files.some((f) => f.path === got.path)) files.push({ path: got.path, problem: "unexpected" });
+    const firewall = firewallProblems(view.firewall, expected.firewall);
+    const connections = connectionProblems(view.status, expected.connections);
+    const sas = expected.connections.map((c): ConnectionSa => {
+      const mine = view.status.sas.filter((s) => s.connection === c.name);
+      const latest = [...mine].sort((a, b) => b.ikeId - a.ikeId).find((s) => s.peerAddress);
+      return {
+        connection: c.name,
+        established: mine.some((s) => s.established && s.childInstalled),
+        sas: mine,
+        ...(latest?.peerAddress ? { peerAddress: latest.peerAddress } : {}),
+        bytesIn: mine.reduce((n, s) => n + s.bytesIn, 0),
+        bytesOut: mine.reduce((n, s) => n + s.bytesOut, 0),
+      };
+    });
+    const actualFirewall = {
+      chains: expected.firewall.chains.map((c) => {
+        const got = view.firewall.chains.find((x) => x.table === c.table && x.chain === c.chain);
+        const jump = view.firewall.jumps.find((j) => j.table === c.table && j.chain === c.chain);
+        return { ...c, rules: got?.rules ?? [], jump: jump?.rule ?? "(missing)" };
+      }),
+    };
+    const actualHash = stateHash({ gateway: expected.gateway, files: actualFiles, firewall: actualFirewall, connections: connections.length === 0 ? expected.connections : [] });
+    return { inSync: files.length === 0 && firewall.length === 0 && connections.length === 0, actualHash, files, firewall, connections, sas };
+  });
+}

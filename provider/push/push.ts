@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import { restoreToTarget } from "../render/push-firewall";
+import { firstLines, PushError, PushInputError, type PushStep } from "./errors";
+import type { GatewayHost, HeldCommand } from "./gateway-host";
+import { connectionProblems, firewallProblems, ownLoaded, readFirewall, readGateway, readOwnFiles, readStatus, type GatewayView } from "./gateway-state";
+import { acquireRemoteLock, withHostMutex } from "./lock";
+import { OWN_CONNECTION, planDynamicPeers, type DynamicPeersInput, type PushPlan } from "./plan";
+import { restoreSnapshot, tempPathFor, waitUntil } from "./restore";
+import type { PushState } from "./state";
+
+export interface PushOptions {
+  /** How long to wait for another push's remote lock. @default 30000 */
+  lockTimeoutMs?: number;
+  /** How long charon may take to show the loaded connections after `ipsec update`. @default 10000 */
+  verifyTimeoutMs?: number;
+}
+
+export interface PushResult {
+  state: PushState;
+  /** false when the gateway already held exactly this (nothing was written, nothing reloaded). */
+  changed: boolean;
+  /** Duration of each step, in order (for logs and benchmarks). */
+  steps: { step: PushStep; ms: number }[];
+  durationMs: number;
+}
+
+class StepFailure extends Error {
+  constructor(
+    readonly step: PushStep,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+async function mustRun(host: GatewayHost, step: PushStep, command: string, stdin?: string, ok: (code: number, out: string) => boolean = (c) => c === 0): Promise<void> {
+  const r = await host.exec(command, stdin !== undefined ? { stdin } : {});
+  if (!ok(r.code, r.stdout + r.stderr)) throw new StepFailure(step, `\`${command}\` exited ${r.code}: ${firstLines(r.stderr || r.stdout)}`);
+}
+
+const sha = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
+
+/**
+ * One transaction on one gateway: render everything first, then under both locks snapshot → upload to temporary
+ * files → check → rename → apply the renderer's non-disruptive sequence → verify. Any failure restores the snapshot
+ * (verified) and throws a PushError naming the failed step; the returned state is what `inspect()` compares with.
+ */
+export async function pushDynamicPeers(host: GatewayHost, input: DynamicPeersInput, options: PushOptions = {}): Promise<PushResult> {
+  let plan: PushPlan;
+  try {
+    plan = planDynamicPeers(input);
+  } catch (e) {
+    if (e instanceof PushInputError) throw new PushError("render", host.identity, e.message, true, undefined);
+    throw new PushError("render", host.identity, (e as Error).message, true);
+  }
+  return applyPushPlan(host, plan, options);
+}
+
+/** Applies a plan made by planDynamicPeers (exposed so tests and tools can inspect or alter the plan first). */
+export function applyPushPlan(host: GatewayHost, plan: PushPlan, options: PushOptions = {}): Promise<PushResult> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+  const verifyTimeoutMs = options.verifyTimeoutMs ?? 10_000;
+  return withHostMutex(host.identity, async () => {
+    const t0 = performance.now();
+    const steps: PushResult["steps"] = [];
+    let current: PushStep = "lock";
+    const step = async <T>(name: PushStep, fn: () => Promise<T>): Promise<T> => {
+      current = name;
+      const s = performance.now();
+      const v = await fn();
+      steps.push({ step: name, ms: performance.now() - s });
+      return v;
+    };
+    let lock: HeldCommand | undefined;
+    try {
+      lock = await step("lock", () => acquireRemoteLock(host, lockTimeoutMs));
+    } catch (e) {
+      throw new PushError("lock", host.identity, (e as Error).message, true);
+    }
+    let before: GatewayView | undefined;
+    const temps: string[] = [];
+    try {
+      before = await step("snapshot", () => readGateway(host));
+      const snap = before;
+      const changed = await transaction(host, plan, snap, temps, step, verifyTimeoutMs);
+      return { state: plan.state, changed, steps, durationMs: performance.now() - t0 };
+    } catch (e) {
+      const failed = e instanceof StepFailure ? e.step : current;
+      const detail = e instanceof StepFailure ? e.detail : (e as Error).message;
+      if (!before) throw new PushError(failed, host.identity, `${detail} (nothing was changed)`, true);
+      const outcome = await restoreSnapshot(host, before, temps, lockTimeoutMs, verifyTimeoutMs);
+      if (outcome.lock) lock = outcome.lock;
+      throw new PushError(failed, host.identity, detail, outcome.ok, outcome.left);
+    } finally {
+      await lock?.release().catch(() => undefined);
+    }
+  });
+}
+
+async function transaction(
+  host: GatewayHost,
+  plan: PushPlan,
+  snap: GatewayView,
+  temps: string[],
+  step: <T>(name: PushStep, fn: () => Promise<T>) => Promise<T>,
+  verifyTimeoutMs: number,
+): Promise<boolean> {
+  const desired = new Set(plan.files.map((f) => f.path));
+  // Own files nobody asked for (state lost, or left by an earlier tool version): they are ours by name, so they go.
+  const strays = [...snap.files.keys()].filter((p) => !desired.has(p) && !plan.removeFiles.includes(p));
+  const strayConns = strays.filter((p) => p.endsWith(".conf")).flatMap((p) => ownLoaded(snap.status).map((c) => c.name).filter((n) => n === p.slice(p.lastIndexOf("/") + 1, -5) || n.startsWith(`${p.slice(p.lastIndexOf("/") + 1, -5)}-`)));
+  const removals = [...plan.removeFiles, ...strays].filter((p) => snap.files.has(p));
+  const toWrite = plan.files.filter((f) => {
+    const cur = snap.files.get(f.path);
+    return !cur || cur.mode !== f.mode || !cur.content.equals(Buffer.from(f.content, "utf8"));
+  });
+
+  await step("upload", async () => {
+    for (const f of toWrite) {
+      const tmp = tempPathFor(f.path);
+      temps.push(tmp);
+      await host.writeFile(tmp, f.content, { mode: f.mode });
+    }
+  });
+  await step("check-conf", async () => {
+    for (const [i, f] of toWrite.entries()) {
+      const tmp = temps[i]!;
+      const [info, bytes] = await Promise.all([host.stat(tmp), host.readFile(tmp)]);
+      if (!info || info.mode !== f.mode) throw new StepFailure("check-conf", `${tmp} has mode ${info ? info.mode.toString(8) : "none"}, expected ${f.mode.toString(8)}`);
+      if (!bytes || sha(bytes) !== sha(f.content)) throw new StepFailure("check-conf", `${tmp} does not hold the rendered bytes for ${f.path}`);
+    }
+  });
+  const restoreText = restoreToTarget(plan.firewall, snap.firewall);
+  const firewallDrift = firewallProblems(snap.firewall, plan.firewall).length > 0;
+  await step("check-firewall", () => mustRun(host, "check-firewall", "iptables-restore -w 10 --noflush --test", restoreText));
+
+  const loadedProblems = connectionProblems(snap.status, plan.connections).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
+  const reload = plan.reload || toWrite.length > 0 || removals.length > 0 || loadedProblems.length > 0;
+  if (!reload && !firewallDrift && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
+  // The verify below also waits until the old generations (plan.waitUnloaded) are gone: they are not expected.
+
+  await step("rename", async () => {
+    for (const [i, f] of toWrite.entries()) await host.rename(temps[i]!, f.path);
+    temps.length = 0;
+  });
+  await step("remove-files", async () => {
+    for (const p of removals) await host.remove(p);
+  });
+  await step("firewall-apply", () => mustRun(host, "firewall-apply", "iptables-restore -w 10 --noflush", restoreText));
+  if (reload) {
+    await step("reload", async () => {
+      await mustRun(host, "reload", "ipsec rereadsecrets");
+      await mustRun(host, "reload", "ipsec update");
+    });
+  }
+  await step("verify-connections", () =>
+    waitUntil("connections loaded as rendered", verifyTimeoutMs, async () => connectionProblems(await readStatus(host), plan.connections)).catch((e: Error) => {
+      throw new StepFailure("verify-connections", e.message);
+    }),
+  );
+  await step("verify-firewall", async () => {
+    const problems = firewallProblems(await readFirewall(host), plan.firewall);
+    if (problems.length > 0) throw new StepFailure("verify-firewall", problems.slice(0, 5).join("; "));
+  });
+  await step("verify-files", async () => {
+    const now = await readOwnFiles(host);
+    const problems = plan.files.filter((f) => now.get(f.path)?.mode !== f.mode || sha(now.get(f.path)!.content) !== sha(f.content)).map((f) => `${f.path} differs`);
+    problems.push(...[...now.keys()].filter((p) => !desired.has(p)).map((p) => `${p} should be gone`));
+    if (problems.length > 0) throw new StepFailure("verify-files", problems.join("; "));
+  });
+  // Irrevocable, so last: the changed peers renegotiate with the new settings; removed sources lose their flows.
+  await step("down-changed", async () => {
+    for (const c of [...new Set([...plan.downAfter, ...strayConns])]) {
+      if (!OWN_CONNECTION.test(c)) throw new StepFailure("down-changed", `connection name ${JSON.stringify(c)} is not an own s2s-* name`);
+      await mustRun(host, "down-changed", `ipsec down ${c}`);
+    }
+  });
+  await step("conntrack", async () => {
+    for (const c of plan.conntrack) await mustRun(host, "conntrack", c);
+  });
+  return true;
+}

@@ -22,9 +22,8 @@ const ownerFields = {
   jobstatus: numberLike.optional(),
 };
 
-export const vpnCustomerGatewaySchema = z.looseObject({
-  id: z.string(),
-  name: z.string().optional(),
+/** The customer gateway's settings; a connection response repeats them (contract §1.3). */
+const peerSettingsFields = {
   gateway: z.string().optional(),
   cidrlist: z.string().optional(),
   ipsecpsk: z.string().optional(),
@@ -36,6 +35,12 @@ export const vpnCustomerGatewaySchema = z.looseObject({
   forceencap: booleanLike.optional(),
   splitconnections: booleanLike.optional(),
   ikeversion: z.string().optional(),
+};
+
+export const vpnCustomerGatewaySchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  ...peerSettingsFields,
   obsoleteparameters: z.string().optional(),
   excludedparameters: z.string().optional(),
   // dynamic-peer extension
@@ -63,17 +68,7 @@ export const vpnConnectionSchema = z.looseObject({
   s2svpngatewayid: z.string().optional(),
   s2scustomergatewayid: z.string().optional(),
   publicip: z.string().optional(),
-  gateway: z.string().optional(),
-  cidrlist: z.string().optional(),
-  ipsecpsk: z.string().optional(),
-  ikepolicy: z.string().optional(),
-  esppolicy: z.string().optional(),
-  ikelifetime: numberLike.optional(),
-  esplifetime: numberLike.optional(),
-  dpd: booleanLike.optional(),
-  forceencap: booleanLike.optional(),
-  ikeversion: z.string().optional(),
-  splitconnections: booleanLike.optional(),
+  ...peerSettingsFields,
   // A string, not an enum: a newer CloudStack may add states and the provider must still read the object.
   state: z.string().optional(),
   passive: booleanLike.optional(),

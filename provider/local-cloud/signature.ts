@@ -1,34 +1,20 @@
 /**
- * Request signing as CloudStack's `ApiServer.verifyRequest` checks it (contract §3). Deliberately independent of the
- * API client's signing helper: a signature made by any correct client must verify here.
+ * Request verification as CloudStack's `ApiServer.verifyRequest` does it (contract §3). The canonical string is the
+ * client's (one implementation); both are pinned by known answers computed outside this project, so a signature made
+ * by any correct client verifies here.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { canonicalQueryString, signParams } from "../cloudstack/sign";
 
-/** Java `URLEncoder.encode(value, "UTF-8")` followed by `replaceAll("\\+", "%20")`. */
-export function javaUrlEncode(value: string): string {
-  let out = "";
-  for (const byte of Buffer.from(value, "utf8")) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9.\-*_]/.test(c)) out += c;
-    else if (c === " ") out += "%20";
-    else out += "%" + byte.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
+export { javaUrlEncode } from "../cloudstack/sign";
 
 /** The string CloudStack HMACs: sorted case-sensitively by name, `signature` dropped, all lowercased. */
 export function canonicalRequest(params: ReadonlyMap<string, string>): string {
-  const names = [...params.keys()].filter((name) => name.toLowerCase() !== "signature");
-  // Array.prototype.sort without a comparator orders by UTF-16 code units, exactly like Java's String.compareTo.
-  names.sort();
-  return names
-    .map((name) => `${name}=${javaUrlEncode(params.get(name) ?? "")}`)
-    .join("&")
-    .toLowerCase();
+  return canonicalQueryString(Object.fromEntries(params)).toLowerCase();
 }
 
 export function computeSignature(params: ReadonlyMap<string, string>, secretKey: string): string {
-  return createHmac("sha1", Buffer.from(secretKey, "utf8")).update(canonicalRequest(params), "utf8").digest("base64");
+  return signParams(Object.fromEntries(params), secretKey);
 }
 
 const EXPIRES_PATTERN =

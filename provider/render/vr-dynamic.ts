@@ -25,7 +25,7 @@ function peerIdType(bag: Site2SiteVpnDataBag): IkeIdType | undefined {
 export function dynamicVrConnectionName(bag: Site2SiteVpnDataBag): string {
   const base = dynamicConnectionName(bag.peer_id ?? "");
   // From the settings only: a name derived from the key would let anyone who reads it test guesses of a weak PSK.
-  const generation = createHash("sha256").update(confLines(bag, base).join("\n")).digest("hex").slice(0, 6);
+  const generation = createHash("sha256").update(confLines(bag, base).join("\n")).digest("hex").slice(0, 8);
   return `${base}-g${generation}`;
 }
 

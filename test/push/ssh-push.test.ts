@@ -55,8 +55,8 @@ describe("pushDynamicPeers over SSH (real sshd, iptables, charon)", { timeout: 6
     const filterInput = (save: string) => save.split("*filter")[1]!.split("COMMIT")[0]!.split("\n").filter((l) => l.startsWith("-A INPUT"));
     expect(filterInput(after.iptables)).toEqual(["-A INPUT -d 198.51.100.10/32 -i eth1 -j S2S_DYN_IN", ...filterInput(before.iptables)]);
     const status = lab.run(["ipsec", "statusall"]);
-    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{6}:\\s+remote: \\[branch@example.com\\]`));
-    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{6}:\\s+child:\\s+10.1.0.0/16 === 192.168.10.0/24 TUNNEL`));
+    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{8}:\\s+remote: \\[branch@example.com\\]`));
+    expect(status).toMatch(new RegExp(`${NAME}-g[0-9a-f]{8}:\\s+child:\\s+10.1.0.0/16 === 192.168.10.0/24 TUNNEL`));
     expect(status).toContain("vpn-203.0.113.99:");
     expect(result.changed).toBe(true);
     console.log(`push (connected host → verified): ${result.durationMs.toFixed(0)} ms; ${result.steps.map((s) => `${s.step} ${s.ms.toFixed(0)}`).join(", ")}`);

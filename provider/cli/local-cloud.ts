@@ -2,30 +2,36 @@
  * `cloudstack-s2s local-cloud`: runs the embedded CloudStack endpoint in the foreground until SIGINT/SIGTERM, prints
  * the URL and the admin keys, and writes them to a 0600 credentials file for scripts.
  */
-import { resolve } from "node:path";
-import { startLocalCloud, type ApiVariant } from "../local-cloud";
+import { basename, dirname, join, resolve } from "node:path";
+import { startLocalCloud, type ApiVariant, type VirtualRouter } from "../local-cloud";
+import { NetnsRouter } from "../local-cloud/netns";
 import { writeFileAtomic } from "../local-cloud/persistence";
 
 export const DEFAULT_LOCAL_CLOUD_PORT = 8080;
 
-const USAGE = `usage: cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE]
+const USAGE = `usage: cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
 
   --port N                 listen on 127.0.0.1:N (default ${DEFAULT_LOCAL_CLOUD_PORT}; 0 picks a free port)
   --state FILE             keep the cloud in FILE (mode 0600) so keys, VPCs and VPNs survive restarts
   --variant V              4.22 (stock CloudStack API, default) or dynamic-peer (apache/cloudstack#13512)
-  --credentials-file FILE  write {"url","apiKey","secretKey"} to FILE (mode 0600)`;
+  --credentials-file FILE  write {"url","apiKey","secretKey"} to FILE (mode 0600); with --vr netns also "vr":
+                           {"sshHost","sshPort","hostKey","privateKeyFile","publicIp","publicInterface"}
+  --vr memory|netns        the VPC router: in memory (default), or (root only) a real one in network namespaces:
+                           strongSwan, iptables and sshd on a link-local control address, port 3922, with its
+                           host key and a login key written beside the credentials file (mode 0600)`;
 
 interface CliOptions {
   port: number;
   state?: string;
   variant: ApiVariant;
   credentialsFile?: string;
+  vr: "memory" | "netns";
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): CliOptions | "help" {
-  const options: CliOptions = { port: DEFAULT_LOCAL_CLOUD_PORT, variant: "4.22" };
+  const options: CliOptions = { port: DEFAULT_LOCAL_CLOUD_PORT, variant: "4.22", vr: "memory" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--help" || flag === "-h") return "help";
@@ -48,6 +54,10 @@ function parseArgs(argv: string[]): CliOptions | "help" {
         break;
       case "--credentials-file":
         options.credentialsFile = resolve(value);
+        break;
+      case "--vr":
+        if (value !== "memory" && value !== "netns") throw new UsageError(`\`--vr\` ${value} is unknown; use memory or netns`);
+        options.vr = value;
         break;
       default:
         throw new UsageError(`unknown option \`${name}\``);
@@ -95,16 +105,28 @@ export async function runLocalCloud(argv: string[], io: LocalCloudIo = {}): Prom
   }
   const started = Date.now();
   let cloud;
+  let netns: NetnsRouter | undefined;
   try {
-    cloud = await startLocalCloud({ port: options.port, variant: options.variant, ...(options.state ? { stateFile: options.state } : {}) });
+    if (options.vr === "netns") {
+      const f = options.credentialsFile;
+      netns = await NetnsRouter.create(f ? { keyBase: join(dirname(f), `${basename(f).replace(/\.json$/, "")}-vr`) } : {});
+    }
+    const router: VirtualRouter | undefined = netns;
+    cloud = await startLocalCloud({ port: options.port, variant: options.variant, ...(options.state ? { stateFile: options.state } : {}), ...(router ? { router } : {}) });
+    if (netns && (cloud.seededVpc.publicIp !== netns.access.publicIp || cloud.seededVpc.cidr !== netns.vpcCidr)) {
+      await cloud.close();
+      throw new Error(`the seeded VPC (${cloud.seededVpc.cidr}, ${cloud.seededVpc.publicIp}) is not the one the netns VR serves (${netns.vpcCidr}, ${netns.access.publicIp}); start without --state, or with a state file made with --vr netns`);
+    }
   } catch (error) {
+    await netns?.close();
     const code = (error as NodeJS.ErrnoException).code;
     const hint = code === "EADDRINUSE" ? ` (port ${options.port} is taken; pick another with --port)` : "";
     err(`local-cloud: cannot start: ${(error as Error).message}${hint}`);
     return 1;
   }
   if (options.credentialsFile) {
-    writeFileAtomic(options.credentialsFile, JSON.stringify({ url: cloud.url, apiKey: cloud.admin.apiKey, secretKey: cloud.admin.secretKey }, null, 2) + "\n");
+    const vr = netns ? { vr: netns.access } : {};
+    writeFileAtomic(options.credentialsFile, JSON.stringify({ url: cloud.url, apiKey: cloud.admin.apiKey, secretKey: cloud.admin.secretKey, ...vr }, null, 2) + "\n");
   }
   const vpc = cloud.seededVpc;
   out(`local CloudStack (${options.variant} API) listening on ${cloud.url} — started in ${Date.now() - started} ms`);
@@ -112,11 +134,16 @@ export async function runLocalCloud(argv: string[], io: LocalCloudIo = {}): Prom
   out(`admin secret key: ${cloud.admin.secretKey}`);
   out("  (these keys only work against this local, loopback-only endpoint)");
   out(`seeded VPC:       ${vpc.name} id=${vpc.id} cidr=${vpc.cidr} source-NAT ${vpc.publicIp} zone=${vpc.zoneId}`);
+  if (netns) {
+    out(`VPC router:       netns ${netns.topo.vr} (strongSwan + iptables), SSH root@${netns.access.sshHost}:3922 over the link-local control link ${netns.link.rootInterface}`);
+    out(`  host key ${netns.access.hostKey}; login key ${netns.access.privateKeyFile} (mode 0600)`);
+  }
   out(`state:            ${options.state ?? "in memory (lost on exit; use --state FILE to keep it)"}`);
   if (options.credentialsFile) out(`credentials:      ${options.credentialsFile} (mode 0600)`);
   out("press Ctrl+C to stop");
   const why = await waitForStop(io.stop);
   await cloud.close();
+  await netns?.close();
   out(`local-cloud stopped (${why})`);
   return 0;
 }

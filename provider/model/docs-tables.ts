@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { customerGatewaySchema } from "./customer-gateway";
 import { dynamicPeerSchema, staticPeerSchema } from "./peer";
+import { gatewayAccessSchema, sshEndpointSchema } from "./gateway-access";
 import { siteSchema, siteVpnGatewaySchema } from "./site";
 import { vpnConnectionSchema } from "./vpn-connection";
 import { vpnGatewaySchema } from "./vpn-gateway";
@@ -75,6 +76,14 @@ export function modelReference(): string {
     "### VpnGateway",
     "",
     table(vpnGatewaySchema),
+    "",
+    "#### VpnGateway: reaching the router (only needed to push a dynamic peer to a stock CloudStack)",
+    "",
+    table(gatewayAccessSchema()),
+    "",
+    "`ssh` and `ssh.jump`:",
+    "",
+    table(sshEndpointSchema()),
     "",
     "### VpnConnection",
     "",

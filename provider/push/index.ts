@@ -13,3 +13,6 @@ export { inspect, type ConnectionSa, type DriftReport, type FileDrift } from "./
 export { parseStatusAll, type IpsecStatus, type LoadedConnection, type SaStatus } from "./ipsec-status";
 export type { PushState, PushedFile, PeerRecord } from "./state";
 export { REMOTE_LOCK_PATH } from "./lock";
+export { planPeer, pushPeer, type PeerPushInput } from "./peer";
+export { parseStateFile, StateFileError } from "./remote-state";
+export { STATE_PATH } from "./gateway-state";

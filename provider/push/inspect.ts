@@ -1,4 +1,4 @@
-import { firewallProblems, readGateway } from "./gateway-state";
+import { firewallProblems, readGateway, STATE_PATH } from "./gateway-state";
 import type { GatewayHost } from "./gateway-host";
 import type { SaStatus } from "./ipsec-status";
 import { connectionProblems } from "./gateway-state";
@@ -46,7 +46,8 @@ export function inspect(host: GatewayHost, expected: PushState): Promise<DriftRe
   return withHostMutex(host.identity, async () => {
     const view = await readGateway(host);
     const files: FileDrift[] = [];
-    const actualFiles = [...view.files].map(([path, f]) => ({ path, mode: f.mode, digest: fileDigest(path, f.content) }));
+    // The gateway's record is bookkeeping, not configuration: it is not part of the state it records.
+    const actualFiles = [...view.files].filter(([path]) => path !== STATE_PATH).map(([path, f]) => ({ path, mode: f.mode, digest: fileDigest(path, f.content) }));
     for (const want of expected.files) {
       const got = actualFiles.find((f) => f.path === want.path);
       if (!got) files.push({ path: want.path, problem: "missing" });

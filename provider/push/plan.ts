@@ -41,11 +41,20 @@ export interface PushPlan {
   /** Rebuilt from validated parts: `conntrack -D -p udp --dport <p> -s <ip> --mask-src <mask> || true`. */
   conntrack: string[];
   firewall: OwnFirewall;
-  /** The state to return once the push is verified. */
+  /** The state to return once the push is verified (also written to the gateway's record, STATE_PATH). */
   state: PushState;
+  /** Own files on the gateway this push leaves alone (other peers' files, for a per-peer push). @default [] */
+  keepFiles?: string[];
+  /**
+   * Base names (`s2s-…-<hash>`) of peers whose loaded connections this push neither expects nor checks: peers the
+   * gateway holds but whose files are not as recorded (or not recorded at all). @default []
+   */
+  keepBases?: string[];
+  /** Things the caller should know (peers left untouched because they drifted). @default [] */
+  warnings?: string[];
 }
 
-interface Actions {
+export interface Actions {
   removeFiles: string[];
   waitUnloaded: string[];
   downAfter: string[];
@@ -75,12 +84,71 @@ export function interpretCommands(commands: readonly string[], where: string, in
   }
 }
 
-function stripPsk(bag: Site2SiteVpnDataBag): Omit<Site2SiteVpnDataBag, "ipsec_psk"> {
+export function stripPsk(bag: Site2SiteVpnDataBag): Omit<Site2SiteVpnDataBag, "ipsec_psk"> {
   const { ipsec_psk: _omit, ...rest } = bag;
   return rest;
 }
 
 const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
+/** Validates the gateway fields every push needs; throws PushInputError naming the field. */
+export function checkGateway(publicIp: string, publicInterface: string): void {
+  if (!isStrictIpv4(publicIp)) throw new PushInputError(`\`publicIp\` ${JSON.stringify(publicIp)} is not a dotted-quad IPv4 address; give the VPN gateway's public IP, e.g. 198.51.100.10`);
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) throw new PushInputError(`\`publicInterface\` ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
+}
+
+/** One peer's render, checked, plus the record the state keeps for it. */
+export interface PeerRender {
+  record: PeerRecord;
+  files: RenderedFile[];
+  connections: ExpectedConnection[];
+  rules: FirewallRule[];
+  commands: string[];
+}
+
+/**
+ * Renders one dynamic peer (a change when `prior` is its record from the last push). The PSK of the previous bag is
+ * not stored, so the previous bag carries the current key when the secrets digest is unchanged, a placeholder
+ * otherwise (which makes the renderer treat the key as changed). Throws PushInputError naming `where`.
+ */
+export function renderPeerBag(bag: Site2SiteVpnDataBag, prior: PeerRecord | undefined, publicInterface: string, where: string): PeerRender {
+  let rendered;
+  let record: PeerRecord;
+  try {
+    const probe = renderVr(bag, { publicInterface });
+    const secretsDigest = fileDigest(probe.files[1]!.path, probe.files[1]!.content);
+    const previous = prior ? ({ ...prior.bag, ipsec_psk: prior.secretsDigest === secretsDigest ? bag.ipsec_psk : PLACEHOLDER_PSK } as Site2SiteVpnDataBag) : undefined;
+    rendered = previous ? renderVr(bag, { publicInterface, previous }) : probe;
+    record = { connection: dynamicConnectionName(bag.peer_id ?? ""), bag: stripPsk(bag), secretsDigest };
+  } catch (e) {
+    throw new PushInputError(`${where} (peer ${JSON.stringify(bag.peer_id)}): ${(e as Error).message}`);
+  }
+  const files: RenderedFile[] = [];
+  const connections: ExpectedConnection[] = [];
+  for (const f of rendered.files) {
+    if (!OWN_FILE.test(f.path)) throw new PushInputError(`${where}: rendered path ${f.path} is not an own s2s-* file under /etc/ipsec.d`);
+    if (f.path.endsWith(".secrets")) checkOwnSecrets(f.path, f.content);
+    else connections.push(...expectedConnections(checkOwnConf(f.path, f.content, rendered.connections)));
+    files.push(f);
+  }
+  return { record, files, connections, rules: rendered.firewall, commands: rendered.commands };
+}
+
+/** A recorded peer rendered again from its record (PSK-free): its files' paths, rules and loaded connections. */
+export function renderRecorded(record: PeerRecord, publicInterface: string): { conf: RenderedFile; rules: FirewallRule[]; connections: ExpectedConnection[] } {
+  const r = renderVr({ ...record.bag, ipsec_psk: PLACEHOLDER_PSK } as Site2SiteVpnDataBag, { publicInterface });
+  const conf = r.files.find((f) => f.path.endsWith(".conf"))!;
+  return { conf, rules: r.firewall, connections: expectedConnections(checkOwnConf(conf.path, conf.content, r.connections)) };
+}
+
+/** The removal commands of a recorded (or given) peer: unload, terminate, flush its sources' conntrack entries. */
+export function removalCommands(bag: Omit<Site2SiteVpnDataBag, "ipsec_psk">, publicInterface: string): string[] {
+  return renderVr({ ...bag, ipsec_psk: PLACEHOLDER_PSK, create: false } as Site2SiteVpnDataBag, { publicInterface }).commands;
+}
+
+export function emptyActions(): Actions {
+  return { removeFiles: [], waitUnloaded: [], downAfter: [], reload: false, conntrack: [] };
+}
 
 /**
  * Renders the whole change (every peer, with its previous bag; removals for peers that disappeared) and checks
@@ -88,10 +156,9 @@ const uniq = (xs: string[]): string[] => [...new Set(xs)];
  */
 export function planDynamicPeers(input: DynamicPeersInput): PushPlan {
   const { publicIp, publicInterface } = input;
-  if (!isStrictIpv4(publicIp)) throw new PushInputError(`\`publicIp\` ${JSON.stringify(publicIp)} is not a dotted-quad IPv4 address; give the VPN gateway's public IP, e.g. 198.51.100.10`);
-  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) throw new PushInputError(`\`publicInterface\` ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
+  checkGateway(publicIp, publicInterface);
   const gateway = { publicIp, publicInterface };
-  const actions: Actions = { removeFiles: [], waitUnloaded: [], downAfter: [], reload: false, conntrack: [] };
+  const actions = emptyActions();
   const files: RenderedFile[] = [];
   const rules: FirewallRule[] = [];
   const connections: ExpectedConnection[] = [];
@@ -106,30 +173,16 @@ export function planDynamicPeers(input: DynamicPeersInput): PushPlan {
     if (bag.local_public_ip !== publicIp) throw new PushInputError(`\`${where}.local_public_ip\` ${JSON.stringify(bag.local_public_ip)} differs from \`publicIp\` ${publicIp}; push each gateway's peers separately`);
     const name = dynamicConnectionName(bag.peer_id ?? "");
     if (peers.some((p) => p.connection === name)) throw new PushInputError(`\`${where}.peer_id\` ${JSON.stringify(bag.peer_id)} appears twice; each dynamic peer needs its own IKE ID`);
-    const prior = previousPeers.get(name);
-    let rendered;
-    try {
-      const probe = renderVr(bag, { publicInterface });
-      const secretsDigest = fileDigest(probe.files[1]!.path, probe.files[1]!.content);
-      const previous = prior ? ({ ...prior.bag, ipsec_psk: prior.secretsDigest === secretsDigest ? bag.ipsec_psk : PLACEHOLDER_PSK } as Site2SiteVpnDataBag) : undefined;
-      rendered = previous ? renderVr(bag, { publicInterface, previous }) : probe;
-      peers.push({ connection: name, bag: stripPsk(bag), secretsDigest });
-    } catch (e) {
-      throw new PushInputError(`${where} (peer ${JSON.stringify(bag.peer_id)}): ${(e as Error).message}`);
-    }
-    for (const f of rendered.files) {
-      if (!OWN_FILE.test(f.path)) throw new PushInputError(`${where}: rendered path ${f.path} is not an own s2s-* file under /etc/ipsec.d`);
-      if (f.path.endsWith(".secrets")) checkOwnSecrets(f.path, f.content);
-      else connections.push(...expectedConnections(checkOwnConf(f.path, f.content, rendered.connections)));
-      files.push(f);
-    }
-    rules.push(...rendered.firewall);
-    interpretCommands(rendered.commands, where, actions);
+    const one = renderPeerBag(bag, previousPeers.get(name), publicInterface, where);
+    peers.push(one.record);
+    files.push(...one.files);
+    connections.push(...one.connections);
+    rules.push(...one.rules);
+    interpretCommands(one.commands, where, actions);
   });
   for (const [name, prior] of previousPeers) {
     if (peers.some((p) => p.connection === name)) continue;
-    const removal = renderVr({ ...prior.bag, ipsec_psk: PLACEHOLDER_PSK, create: false } as Site2SiteVpnDataBag, { publicInterface });
-    interpretCommands(removal.commands, `previous peer ${name}`, actions);
+    interpretCommands(removalCommands(prior.bag, publicInterface), `previous peer ${name}`, actions);
   }
   const firewall = ownFirewall(rules, gateway);
   files.sort((a, b) => a.path.localeCompare(b.path));

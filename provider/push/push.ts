@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { restoreToTarget } from "../render/push-firewall";
 import { firstLines, PushError, PushInputError, type PushStep } from "./errors";
 import type { GatewayHost, HeldCommand } from "./gateway-host";
-import { connectionProblems, firewallProblems, ownLoaded, readFirewall, readGateway, readOwnFiles, readStatus, type GatewayView } from "./gateway-state";
+import { connectionProblems, firewallProblems, ofBase, ownLoaded, readFirewall, readGateway, readOwnFiles, readStatus, STATE_PATH, type GatewayView } from "./gateway-state";
 import { acquireRemoteLock, withHostMutex } from "./lock";
 import { OWN_CONNECTION, planDynamicPeers, type DynamicPeersInput, type PushPlan } from "./plan";
 import { restoreSnapshot, tempPathFor, waitUntil } from "./restore";
+import { stateFile, StateFileError } from "./remote-state";
 import type { PushState } from "./state";
 
 export interface PushOptions {
@@ -22,6 +23,8 @@ export interface PushResult {
   /** Duration of each step, in order (for logs and benchmarks). */
   steps: { step: PushStep; ms: number }[];
   durationMs: number;
+  /** Peers the push left untouched because the gateway does not hold them as recorded (per-peer pushes). */
+  warnings: string[];
 }
 
 class StepFailure extends Error {
@@ -58,6 +61,14 @@ export async function pushDynamicPeers(host: GatewayHost, input: DynamicPeersInp
 
 /** Applies a plan made by planDynamicPeers (exposed so tests and tools can inspect or alter the plan first). */
 export function applyPushPlan(host: GatewayHost, plan: PushPlan, options: PushOptions = {}): Promise<PushResult> {
+  return runPush(host, () => plan, options);
+}
+
+/**
+ * The locked transaction around a plan made from the snapshot (a per-peer push needs the gateway's record, read
+ * under the lock, to know the other peers). A plan that cannot be made fails before anything is changed.
+ */
+export function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => PushPlan, options: PushOptions = {}): Promise<PushResult> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
   const verifyTimeoutMs = options.verifyTimeoutMs ?? 10_000;
   return withHostMutex(host.identity, async () => {
@@ -80,11 +91,19 @@ export function applyPushPlan(host: GatewayHost, plan: PushPlan, options: PushOp
     let before: GatewayView | undefined;
     const temps: string[] = [];
     try {
-      before = await step("snapshot", () => readGateway(host));
-      const snap = before;
+      const snap = await step("snapshot", () => readGateway(host));
+      let plan: PushPlan;
+      try {
+        plan = makePlan(snap);
+      } catch (e) {
+        const failed: PushStep = e instanceof StateFileError ? "snapshot" : "render";
+        throw new PushError(failed, host.identity, `${(e as Error).message} (nothing was changed)`, true);
+      }
+      before = snap;
       const changed = await transaction(host, plan, snap, temps, step, verifyTimeoutMs);
-      return { state: plan.state, changed, steps, durationMs: performance.now() - t0 };
+      return { state: plan.state, changed, steps, durationMs: performance.now() - t0, warnings: plan.warnings ?? [] };
     } catch (e) {
+      if (e instanceof PushError) throw e;
       const failed = e instanceof StepFailure ? e.step : current;
       const detail = e instanceof StepFailure ? e.detail : (e as Error).message;
       if (!before) throw new PushError(failed, host.identity, `${detail} (nothing was changed)`, true);
@@ -105,12 +124,19 @@ async function transaction(
   step: <T>(name: PushStep, fn: () => Promise<T>) => Promise<T>,
   verifyTimeoutMs: number,
 ): Promise<boolean> {
-  const desired = new Set(plan.files.map((f) => f.path));
+  // The gateway's record goes with the files: written, verified and restored with them.
+  const writes = [...plan.files, stateFile(plan.state)];
+  const keep = new Set(plan.keepFiles ?? []);
+  const keepBases = plan.keepBases ?? [];
+  const desired = new Set([...writes.map((f) => f.path), ...keep]);
   // Own files nobody asked for (state lost, or left by an earlier tool version): they are ours by name, so they go.
   const strays = [...snap.files.keys()].filter((p) => !desired.has(p) && !plan.removeFiles.includes(p));
-  const strayConns = strays.filter((p) => p.endsWith(".conf")).flatMap((p) => ownLoaded(snap.status).map((c) => c.name).filter((n) => n === p.slice(p.lastIndexOf("/") + 1, -5) || n.startsWith(`${p.slice(p.lastIndexOf("/") + 1, -5)}-`)));
   const removals = [...plan.removeFiles, ...strays].filter((p) => snap.files.has(p));
-  const toWrite = plan.files.filter((f) => {
+  // Connections of removed conf files that are still loaded (any generation): unloaded by the reload, then ended.
+  const expectedNames = new Set(plan.connections.map((c) => c.name));
+  const goneBases = removals.filter((p) => p.endsWith(".conf")).map((p) => p.slice(p.lastIndexOf("/") + 1, -5));
+  const strayConns = ownLoaded(snap.status).map((c) => c.name).filter((n) => !expectedNames.has(n) && goneBases.some((b) => ofBase(n, b)));
+  const toWrite = writes.filter((f) => {
     const cur = snap.files.get(f.path);
     return !cur || cur.mode !== f.mode || !cur.content.equals(Buffer.from(f.content, "utf8"));
   });
@@ -134,9 +160,9 @@ async function transaction(
   const firewallDrift = firewallProblems(snap.firewall, plan.firewall).length > 0;
   await step("check-firewall", () => mustRun(host, "check-firewall", "iptables-restore -w 10 --noflush --test", restoreText));
 
-  const loadedProblems = connectionProblems(snap.status, plan.connections).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
-  const reload = plan.reload || toWrite.length > 0 || removals.length > 0 || loadedProblems.length > 0;
-  if (!reload && !firewallDrift && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
+  const loadedProblems = connectionProblems(snap.status, plan.connections, keepBases).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
+  const reload = plan.reload || toWrite.some((f) => f.path !== STATE_PATH) || removals.length > 0 || loadedProblems.length > 0;
+  if (!reload && toWrite.length === 0 && !firewallDrift && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
   // The verify below also waits until the old generations (plan.waitUnloaded) are gone: they are not expected.
 
   await step("rename", async () => {
@@ -154,7 +180,7 @@ async function transaction(
     });
   }
   await step("verify-connections", () =>
-    waitUntil("connections loaded as rendered", verifyTimeoutMs, async () => connectionProblems(await readStatus(host), plan.connections)).catch((e: Error) => {
+    waitUntil("connections loaded as rendered", verifyTimeoutMs, async () => connectionProblems(await readStatus(host), plan.connections, keepBases)).catch((e: Error) => {
       throw new StepFailure("verify-connections", e.message);
     }),
   );
@@ -164,7 +190,7 @@ async function transaction(
   });
   await step("verify-files", async () => {
     const now = await readOwnFiles(host);
-    const problems = plan.files.filter((f) => now.get(f.path)?.mode !== f.mode || sha(now.get(f.path)!.content) !== sha(f.content)).map((f) => `${f.path} differs`);
+    const problems = writes.filter((f) => now.get(f.path)?.mode !== f.mode || sha(now.get(f.path)!.content) !== sha(f.content)).map((f) => `${f.path} differs`);
     problems.push(...[...now.keys()].filter((p) => !desired.has(p)).map((p) => `${p} should be gone`));
     if (problems.length > 0) throw new StepFailure("verify-files", problems.join("; "));
   });

@@ -77,7 +77,11 @@ function connectHop(endpoint: SshEndpoint, defaultPort: number, field: string, s
   // (e.g. "premature close") after ssh2 has let go of it, which must not become an unhandled error.
   sock?.on("error", () => undefined);
   const ready = new Promise<Client>((resolve, reject) => {
-    client.once("ready", () => resolve(client));
+    client.once("ready", () => {
+      // Request/response over one connection: Nagle + delayed ACKs would add tens of ms to every command.
+      client.setNoDelay(true);
+      resolve(client);
+    });
     client.once("error", (e: Error & { level?: string }) => {
       if (presented && (fingerprintOf(presented) !== pin.fingerprint || (pin.keyType && pin.keyType !== keyTypeOf(presented)))) {
         reject(new HostKeyMismatchError(target, field, pin.fingerprint, fingerprintOf(presented), keyTypeOf(presented) ?? "unknown"));

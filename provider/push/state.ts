@@ -35,9 +35,22 @@ export interface PushState {
  * `id : PSK "…"` would let anyone holding the state test guesses of a weak key at GPU speed.
  */
 export function fileDigest(path: string, content: string | Buffer): string {
-  if (path.endsWith(".secrets")) return `scrypt:${scryptSync(content, `cloudstack-s2s:${path}`, 32, { N: 2 ** 14, r: 8, p: 1 }).toString("hex")}`;
+  if (path.endsWith(".secrets")) {
+    // scrypt costs ~40 ms and one push needs the same digest several times: remembered in memory only, keyed by
+    // a hash of the content (never written anywhere), for the last few files.
+    const key = `${path}\0${createHash("sha256").update(content).digest("hex")}`;
+    let digest = recentScrypt.get(key);
+    if (!digest) {
+      digest = `scrypt:${scryptSync(content, `cloudstack-s2s:${path}`, 32, { N: 2 ** 14, r: 8, p: 1 }).toString("hex")}`;
+      recentScrypt.set(key, digest);
+      if (recentScrypt.size > 256) recentScrypt.delete(recentScrypt.keys().next().value!);
+    }
+    return digest;
+  }
   return `sha256:${createHash("sha256").update(content).digest("hex")}`;
 }
+
+const recentScrypt = new Map<string, string>();
 
 export function stateHash(state: Omit<PushState, "hash" | "peers" | "version">): string {
   const canonical = JSON.stringify({

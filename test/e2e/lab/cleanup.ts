@@ -5,60 +5,15 @@
  * our own namespaces are ever signalled.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSync } from "./exec";
+import { destroyNamespaces, isAlive, listNamespaces, NETNS_WORK_ROOT } from "../../../provider/local-cloud/netns/namespaces";
 
-/** Where every lab keeps its instance directories, logs and owner file. */
-export const LAB_ROOT = join(tmpdir(), "s2s-e2e");
+export { destroyNamespaces, listNamespaces, namespacePids, onInterrupt } from "../../../provider/local-cloud/netns/namespaces";
+
+/** Where every lab (and every local-cloud netns router) keeps its instance directories, logs and owner file. */
+export const LAB_ROOT = NETNS_WORK_ROOT;
 /** Matches lab namespaces and lab directories: `s2s` + 4 hex (run) + 2 alnum (lab), then `-<role>` for a namespace. */
 export const LAB_PREFIX_RE = /^(s2s[0-9a-f]{4}[0-9a-z]{2})(-|$)/;
-
-export function listNamespaces(): string[] {
-  const r = runSync(["ip", "netns", "list"]);
-  return r.stdout
-    .split("\n")
-    .map((l) => l.split(" ")[0] ?? "")
-    .filter((n) => n !== "");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** PIDs running inside namespace `ns` (and only those). */
-export function namespacePids(ns: string): number[] {
-  return runSync(["ip", "netns", "pids", ns])
-    .stdout.split("\n")
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n > 0);
-}
-
-/**
- * Kills what runs inside the given namespaces (SIGKILL: the lab has no state worth a graceful stop, and charon's
- * `ipsec stop` costs ~2 s each), waits until they are gone, then deletes the namespaces. Synchronous so it can run
- * from a signal handler.
- */
-export function destroyNamespaces(namespaces: string[]): void {
-  const existing = new Set(listNamespaces());
-  const mine = namespaces.filter((n) => existing.has(n));
-  const pids = mine.flatMap(namespacePids);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-  const deadline = Date.now() + 5_000;
-  while (pids.some(isAlive) && Date.now() < deadline) runSync(["sleep", "0.02"]);
-  for (const ns of mine) runSync(["ip", "netns", "del", ns]);
-}
 
 function ownerOf(labPrefix: string): number | undefined {
   const file = join(LAB_ROOT, labPrefix, "owner.pid");
@@ -112,34 +67,3 @@ export function strayDaemons(prefix: string): number[] {
   return found;
 }
 
-const cleanups = new Set<() => void>();
-let handlersInstalled = false;
-
-/**
- * Registers a synchronous cleanup to run on SIGINT/SIGTERM/SIGHUP (then the process exits with 128+signo) and on
- * normal exit. Returns an unregister function for the ordinary teardown path.
- */
-export function onInterrupt(cleanup: () => void): () => void {
-  cleanups.add(cleanup);
-  if (!handlersInstalled) {
-    handlersInstalled = true;
-    const runAll = (): void => {
-      for (const c of [...cleanups]) {
-        cleanups.delete(c);
-        try {
-          c();
-        } catch {
-          /* keep cleaning the rest */
-        }
-      }
-    };
-    for (const [sig, no] of [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]] as const) {
-      process.on(sig, () => {
-        runAll();
-        process.exit(128 + no);
-      });
-    }
-    process.on("exit", runAll);
-  }
-  return () => cleanups.delete(cleanup);
-}

@@ -16,6 +16,8 @@ const BIND_ETC = ["ipsec.conf", "ipsec.secrets", "ipsec.d", "strongswan.conf", "
 const MOUNTS = `d=$1; shift
 mount -n --bind "$d/run" /run || exit 97
 for f in ${BIND_ETC.join(" ")}; do mount -n --bind "$d/etc/$f" "/etc/$f" || exit 97; done
+# bash sources root's ~/.bashrc even for remote commands; this machine's costs ~100 ms per SSH exec.
+if [ -e /root/.bashrc ]; then mount -n --bind "$d/bashrc" /root/.bashrc || exit 97; fi
 exec "$@"`;
 const PLUGINS = "random nonce openssl aes sha1 sha2 hmac gmp kdf pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-libipsec kernel-netlink socket-default updown stroke vici";
 const BRIDGE = "const s=require('net').connect(3922,'127.0.0.1');process.stdin.pipe(s);s.pipe(process.stdout);s.on('close',()=>process.exit(0));s.on('error',()=>process.exit(1))";
@@ -74,6 +76,7 @@ export class GatewayLab {
     chmodSync(join(d, "run"), 0o700);
     chmodSync(join(d, "run/sshd"), 0o755);
     writeFileSync(join(d, "etc/strongswan.conf"), `charon {\n  load_modular = no\n  load = ${PLUGINS}\n  threads = 16\n  filelog {\n    lab {\n      path = ${d}/charon.log\n      default = 1\n      flush_line = yes\n    }\n  }\n  syslog {\n    daemon {\n      default = -1\n    }\n  }\n}\n`);
+    writeFileSync(join(d, "bashrc"), "");
     writeFileSync(join(d, "etc/ipsec.conf"), "config setup\n\ninclude /etc/ipsec.d/*.conf\n");
     writeFileSync(join(d, "etc/ipsec.secrets"), "include /etc/ipsec.d/*.secrets\n", { mode: 0o600 });
     writeFileSync(join(d, "etc/swanctl/swanctl.conf"), "include conf.d/*.conf\n");

@@ -1,0 +1,121 @@
+/**
+ * What every resource implementation shares: the provider context (credentials from stack config, else the
+ * CLOUDSTACK_* variables), the client factory, the preview sentinel, issue → check-failure mapping, "is it gone"
+ * and output compaction. Loaded inside the dynamic-provider host from the compiled package, never serialized.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { CloudStackApiError, CloudStackClient, type CloudStackCredentials } from "../../cloudstack";
+import type { Issue } from "../../model/issues";
+
+export interface ProviderContext {
+  /** From stack config (`<project>:apiUrl`, `:apiKey`, `:secretKey`); missing ones fall back to CLOUDSTACK_*. */
+  credentials: Partial<CloudStackCredentials>;
+}
+
+/** What each `impl/<resource>.ts` exports; `DelegatingProvider` forwards the SDK's calls to it. */
+export interface ResourceImplementation {
+  check(ctx: ProviderContext, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
+  diff(ctx: ProviderContext, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult>;
+  create(ctx: ProviderContext, inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult>;
+  read(ctx: ProviderContext, id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult>;
+  update(ctx: ProviderContext, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult>;
+  delete(ctx: ProviderContext, id: string, props: Record<string, unknown>): Promise<void>;
+}
+
+/** The value an unknown input has during `pulumi preview` (rpc.unknownValue). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Keys the SDK adds to every resource's inputs and outputs. */
+const SDK_KEYS = new Set(["__provider"]);
+
+export function clientFor(ctx: ProviderContext): CloudStackClient {
+  return new CloudStackClient({ ...ctx.credentials, env: process.env });
+}
+
+/** Runs `fn` with a client and always closes its sockets (the host process lives on between calls). */
+export async function withClient<T>(ctx: ProviderContext, fn: (client: CloudStackClient) => Promise<T>): Promise<T> {
+  const client = clientFor(ctx);
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** The inputs without the SDK's own keys. */
+export function userInputs(props: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(props).filter(([k]) => !SDK_KEYS.has(k)));
+}
+
+/** Dotted paths (issue-path syntax) of every unknown value inside `value`. */
+export function unknownPaths(value: unknown, path = ""): string[] {
+  if (value === UNKNOWN) return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownPaths(v, `${path}[${i}]`));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => unknownPaths(v, path === "" ? k : `${path}.${k}`));
+  }
+  return [];
+}
+
+export function hasUnknowns(value: unknown): boolean {
+  return unknownPaths(value).length > 0;
+}
+
+/** Issues → check failures, one per issue, keyed by the property path. Findings about unknown values are dropped. */
+export function checkFailures(issues: readonly Issue[], unknown: readonly string[] = []): pulumi.dynamic.CheckFailure[] {
+  const underUnknown = (p: string) => unknown.some((u) => u === "" || p === u || p.startsWith(`${u}.`) || p.startsWith(`${u}[`) || u.startsWith(`${p}.`) || u.startsWith(`${p}[`));
+  return issues.filter((i) => i.severity === "error" && !underUnknown(i.path)).map((i) => ({ property: i.path, reason: i.message }));
+}
+
+/**
+ * CloudStack answers a lookup of a removed object with an empty list, and of an id it never had with a 431
+ * parameter error (the UUID does not resolve): both mean "gone".
+ */
+export function isUnknownIdError(error: unknown): boolean {
+  return error instanceof CloudStackApiError && error.errorCode === 431 && /entity does not exist|unable to find|fail(ed)? to find|invalid value|does not exist/i.test(error.errorText);
+}
+
+export async function lookupOrGone<T>(lookup: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (isUnknownIdError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** A "name already exists" refusal of a create. */
+export function isAlreadyExists(error: unknown): boolean {
+  return error instanceof CloudStackApiError && /already exist/i.test(error.errorText);
+}
+
+/** Deep copy without `undefined` values: the host cannot encode them (`Unexpected struct type`). */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compact) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
+  }
+  return value;
+}
+
+/** Structural equality of JSON-like values (key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+/** Top-level keys whose values differ between `olds` and `news`, among `keys`. */
+export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((k) => !sameValue(olds[k], news[k]));
+}
+
+export function optionalBoolean(inputs: Record<string, unknown>, key: string): pulumi.dynamic.CheckFailure[] {
+  const v = inputs[key];
+  return v === undefined || v === UNKNOWN || typeof v === "boolean" ? [] : [{ property: key, reason: `\`${key}\` has the wrong type: expected boolean` }];
+}

@@ -1,0 +1,177 @@
+/**
+ * VpnConnection: ties a customer gateway to a VPN gateway. Two paths, chosen by the customer gateway's id:
+ * - CloudStack (static peers, and dynamic peers on a CloudStack with the dynamic-peer API): the connection object;
+ * - gateway push (`gateway:` customer gateways: dynamic peers on stock CloudStack): the peer is upserted on the
+ *   router over SSH with `pushPeer`, removed on delete, and refreshed with `inspect()`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { getVpnConnection, updateVpnConnection } from "../../cloudstack";
+import { issuesFromZod, makeIssue, type Issue } from "../../model/issues";
+import { vpnConnectionSchema } from "../../model/vpn-connection";
+import { changedKeys, checkFailures, compact, hasUnknowns, lookupOrGone, optionalBoolean, type ProviderContext, sameValue, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
+import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "./connection-cloudstack";
+import { gatewayConnectionName, peerStatus, pushConnection, withGateway, type PeerStatus, type PushTarget } from "./connection-push";
+import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
+import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
+
+/** @default for `establishedTimeoutSeconds`. */
+export const DEFAULT_ESTABLISHED_TIMEOUT_SECONDS = 300;
+const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
+const PUSH_KEYS = ["gateway", "gatewaySsh", "customerGatewaySpec", "ipsecPsk"] as const;
+
+type Props = Record<string, unknown>;
+const connectionFields = (p: Props) => compact({ vpnGatewayId: p.vpnGatewayId, customerGatewayId: p.customerGatewayId, passive: p.passive, forDisplay: p.forDisplay });
+const controlFields = (p: Props) => compact(Object.fromEntries(CONTROL_KEYS.map((k) => [k, p[k]])));
+const timeoutOf = (p: Props) => (typeof p.establishedTimeoutSeconds === "number" ? p.establishedTimeoutSeconds : DEFAULT_ESTABLISHED_TIMEOUT_SECONDS);
+
+function pushTarget(p: Props): PushTarget {
+  return { gateway: p.gateway as PushTarget["gateway"], ssh: p.gatewaySsh as PushTarget["ssh"], spec: p.customerGatewaySpec as PushTarget["spec"], psk: String(p.ipsecPsk), passive: p.passive === true };
+}
+
+function pushIssues(inputs: Props): Issue[] {
+  const issues: Issue[] = [];
+  const spec = inputs.customerGatewaySpec as PushTarget["spec"] | undefined;
+  if (spec === undefined || inputs.ipsecPsk === undefined) issues.push(makeIssue("customerGateway", "push-spec-required", pushSpecRequired()));
+  if (inputs.gateway === undefined) issues.push(makeIssue("vpnGateway", "gateway-info-required", gatewayInfoRequired()));
+  else if (inputs.gatewaySsh === undefined) {
+    const remoteId = spec && spec !== (UNKNOWN as unknown) && spec.peer?.type === "dynamic" ? spec.peer.remoteId : "?";
+    issues.push(makeIssue("vpnGateway.ssh", "ssh-required", sshRequired(remoteId)));
+  }
+  return issues;
+}
+
+export async function check(_ctx: ProviderContext, _olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const inputs = userInputs(news);
+  const fields = connectionFields(inputs);
+  const parsed = vpnConnectionSchema.safeParse(fields);
+  const issues = parsed.success ? [] : issuesFromZod(parsed.error, fields);
+  const t = inputs.establishedTimeoutSeconds;
+  if (t !== undefined && t !== UNKNOWN && !(typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= 3600)) {
+    issues.push(makeIssue("establishedTimeoutSeconds", "invalid-timeout", `${JSON.stringify(t)} must be a whole number of seconds from 1 to 3600`));
+  }
+  if (isLocalCustomerGatewayId(inputs.customerGatewayId)) issues.push(...pushIssues(inputs));
+  const failures = [...checkFailures(issues, unknownPaths(inputs)), ...optionalBoolean(inputs, "waitForEstablished"), ...optionalBoolean(inputs, "adoptExisting")];
+  return { inputs: news, failures };
+}
+
+export async function diff(_ctx: ProviderContext, _id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const inputs = userInputs(news);
+  const push = isLocalCustomerGatewayId(olds.customerGatewayId);
+  // Another pair is another connection; CloudStack cannot change `passive` in place. A replacement deletes first:
+  // the new connection usually carries the same peer CIDRs on the same gateway, which CloudStack refuses to overlap.
+  const replaceKeys = push ? ["vpnGatewayId", "customerGatewayId"] : ["vpnGatewayId", "customerGatewayId", "passive"];
+  const updateKeys = push ? ["passive", ...PUSH_KEYS] : ["forDisplay"];
+  if (hasUnknowns(inputs)) {
+    const unknown = unknownPaths(inputs).map((p) => p.split(/[.[]/)[0]!);
+    return { changes: true, replaces: unknown.filter((k) => replaceKeys.includes(k)), deleteBeforeReplace: true };
+  }
+  const normalized = { ...inputs, passive: inputs.passive === true };
+  const oldNormalized = { ...olds, passive: olds.passive === true };
+  const changes = changedKeys(oldNormalized, normalized, [...replaceKeys, ...updateKeys]);
+  const replaces = changes.filter((k) => replaceKeys.includes(k));
+  const oldSpec = olds.customerGatewaySpec as PushTarget["spec"] | undefined;
+  const newSpec = inputs.customerGatewaySpec as PushTarget["spec"] | undefined;
+  // The peer's IKE ID names its files and connection on the gateway: another ID is another peer.
+  if (push && oldSpec && newSpec && !sameValue(gatewayConnectionName(oldSpec), gatewayConnectionName(newSpec))) replaces.push("customerGatewaySpec");
+  // A refresh that found the gateway differing from the record makes the next `up` push again.
+  if (push && olds.gatewayInSync === false && !changes.includes("gateway")) changes.push("gatewayInSync");
+  return { changes: changes.length > 0, replaces, deleteBeforeReplace: true, stables: ["publicIp"] };
+}
+
+function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string): Props {
+  const target = pushTarget(inputs);
+  return compact({
+    ...connectionFields(inputs),
+    ...controlFields(inputs),
+    ...Object.fromEntries(PUSH_KEYS.map((k) => [k, inputs[k]])),
+    managedBy: "gateway",
+    state: status.established ? "Connected" : "Disconnected",
+    publicIp: target.gateway.publicIp,
+    gatewayConnection: gatewayConnectionName(target.spec),
+    gatewayStateHash: stateHash,
+    gatewayInSync: status.inSync,
+    gatewayDrift: status.drift,
+    established: status.established,
+    peerAddress: status.peerAddress,
+    bytesIn: status.bytesIn,
+    bytesOut: status.bytesOut,
+  });
+}
+
+async function waitForPeer(host: Parameters<typeof peerStatus>[0], remoteId: string, timeoutSeconds: number): Promise<PeerStatus | undefined> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const status = await peerStatus(host, remoteId);
+    if (status.established) return status;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** Push (create or update), then read the peer's status; with `waitForEstablished`, wait or undo a fresh push. */
+async function pushAndStatus(inputs: Props, fresh: boolean): Promise<Props> {
+  const target = pushTarget(inputs);
+  const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
+  return withGateway(target.ssh, async (host) => {
+    const { state } = await pushConnection(host, target, true);
+    let status = await peerStatus(host, remoteId);
+    if (inputs.waitForEstablished === true && !status.established) {
+      const waited = await waitForPeer(host, remoteId, timeoutOf(inputs));
+      if (!waited) {
+        if (fresh) await pushConnection(host, target, false);
+        throw new Error(notEstablished(`dynamic peer ${JSON.stringify(remoteId)}`, timeoutOf(inputs), "no ESTABLISHED IKE_SA on the gateway", fresh));
+      }
+      status = waited;
+    }
+    return pushOutputs(inputs, status, state.hash);
+  });
+}
+
+export async function create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+  if (isLocalCustomerGatewayId(inputs.customerGatewayId)) {
+    const outs = await pushAndStatus(inputs, true);
+    return { id: `${LOCAL_ID_PREFIX}${String(inputs.vpnGatewayId)}:${String(inputs.customerGatewayId).slice(LOCAL_ID_PREFIX.length)}`, outs };
+  }
+  return withClient(ctx, async (client) => {
+    const spec = { ...(connectionFields(inputs) as { vpnGatewayId: string; customerGatewayId: string; forDisplay?: boolean }), passive: inputs.passive === true };
+    const { conn, adopted } = await createOrAdopt(client, spec, inputs.adoptExisting === true);
+    const final = inputs.waitForEstablished === true ? await waitOrUndo(client, conn, timeoutOf(inputs), !adopted) : conn;
+    return { id: conn.id, outs: compact({ ...spec, ...controlFields(inputs), managedBy: "cloudstack", ...connectionOutputs(final), ...(adopted ? { adopted } : {}) }) };
+  });
+}
+
+export async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  if (props.managedBy === "gateway") {
+    const target = pushTarget(props);
+    const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
+    const status = await withGateway(target.ssh, (host) => peerStatus(host, remoteId));
+    return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? "")) };
+  }
+  return withClient(ctx, async (client) => {
+    const conn = await lookupOrGone(() => getVpnConnection(client, id));
+    if (!conn) return { id: "", props: {} };
+    const { peerGateway: _g, created: _c, ...rest } = props;
+    return { id, props: compact({ ...rest, ...(conn.passive !== undefined ? { passive: conn.passive } : {}), ...connectionOutputs(conn) }) };
+  });
+}
+
+export async function update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = userInputs(news);
+  if (olds.managedBy === "gateway") return { outs: await pushAndStatus(inputs, false) };
+  return withClient(ctx, async (client) => {
+    const conn = inputs.forDisplay !== undefined && inputs.forDisplay !== olds.forDisplay ? await updateVpnConnection(client, { id, forDisplay: inputs.forDisplay as boolean }) : await getVpnConnection(client, id);
+    if (!conn) throw new Error(`VPN connection ${id} no longer exists in CloudStack; run \`pulumi refresh\`, then \`pulumi up\` creates it again`);
+    const keep = olds.adopted ? { adopted: olds.adopted } : {};
+    return { outs: compact({ ...connectionFields(inputs), passive: inputs.passive === true, ...controlFields(inputs), managedBy: "cloudstack", ...connectionOutputs(conn), ...keep }) };
+  });
+}
+
+export async function deleteResource(ctx: ProviderContext, id: string, props: Props): Promise<void> {
+  if (props.managedBy === "gateway") {
+    const target = pushTarget(props);
+    await withGateway(target.ssh, (host) => pushConnection(host, target, false));
+    return;
+  }
+  await withClient(ctx, (client) => removeConnection(client, id));
+}
+export { deleteResource as delete };

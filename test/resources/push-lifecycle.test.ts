@@ -1,0 +1,114 @@
+/**
+ * A dynamic peer on stock CloudStack (4.22), terminated on a real gateway: sshd + iptables + charon in a network
+ * namespace this test creates (test/push/helpers/gateway-lab.ts), reached by the provider host over SSH with a
+ * pinned host key. create → refresh → drift repaired → update → replace (new IKE ID) → delete, and the
+ * CloudStack-owned connection on the router is never touched. No branch router exists, so SAs stay down.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isSecret, secret, stripSecrets, type PropertyMap } from "../harness";
+import { GatewayLab } from "../push/helpers/gateway-lab";
+import { startSshProxy, type SshProxy } from "./helpers/ssh-proxy";
+import { OTHER_PSK, startStack, TEST_PSK, type Stack } from "./helpers/stack";
+
+let s: Stack;
+let lab: GatewayLab;
+let proxy: SshProxy;
+beforeAll(async () => {
+  [s, lab] = await Promise.all([startStack("4.22"), GatewayLab.start("r")]);
+  proxy = await startSshProxy(lab.openStream);
+}, 120_000);
+afterAll(async () => {
+  await proxy?.close();
+  lab?.destroy();
+  await s?.stop();
+});
+
+const dyn = (remoteId: string, extra: Record<string, unknown> = {}) => ({
+  name: "branch-push",
+  peer: { type: "dynamic", remoteId, allowedSourceCidrs: ["203.0.113.0/24"] },
+  cidrList: ["192.168.50.0/24"],
+  ipsecPsk: secret(TEST_PSK),
+  ...extra,
+});
+const out = (v: unknown) => stripSecrets(v as never) as Record<string, any>;
+const publicText = (outputs: PropertyMap) => JSON.stringify(Object.fromEntries(Object.entries(outputs).filter(([, v]) => !isSecret(v))));
+const ownFiles = () => Object.keys(lab.observe().files).filter((f) => f.startsWith("s2s-") && f !== "s2s-state.json");
+
+describe("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { timeout: 120_000 }, () => {
+  it("creates, refreshes, repairs drift, updates, replaces and deletes the peer on the gateway", async () => {
+    const t0 = Date.now();
+    const before = lab.observe();
+    const ssh = { host: "127.0.0.1", port: proxy.port, privateKey: lab.clientKey, hostKey: lab.hostKeyPin };
+    const vgw = await s.vgw.up("vgw", { vpcId: s.cloud.seededVpc.id, ssh: secret(ssh) });
+    expect(out(vgw.state.outputs).sshTarget).toBe(`root@127.0.0.1:${proxy.port}`);
+    expect(isSecret(vgw.state.outputs.ssh)).toBe(true);
+    // The lab router holds 198.51.100.10 on eth1; the local cloud's seeded VPC has another address, so the
+    // gateway facts are given as the VpnGateway resource would pass them, with the lab's address.
+    const gateway = { publicIp: "198.51.100.10", vpcCidr: s.cloud.seededVpc.cidr, publicInterface: "eth1" };
+    let cgw = await s.cgw.up("cgw", dyn("branch@example.com"));
+    expect(cgw.state.id).toMatch(/^gateway:/);
+    const connInputs = (spec: unknown, psk = TEST_PSK) => ({ vpnGatewayId: vgw.state.id, customerGatewayId: cgw.state.id, gateway, gatewaySsh: secret(ssh), customerGatewaySpec: spec as never, ipsecPsk: secret(psk) });
+
+    // create: the peer's files are on the gateway, in sync, SA down (no branch)
+    const conn = await s.conn.up("conn", connInputs(cgw.state.outputs.spec));
+    expect(conn.state.id).toBe(`gateway:${vgw.state.id}:${cgw.state.id.slice("gateway:".length)}`);
+    expect(out(conn.state.outputs)).toMatchObject({ managedBy: "gateway", gatewayInSync: true, gatewayDrift: [], established: false, state: "Disconnected", bytesIn: 0, bytesOut: 0, publicIp: "198.51.100.10" });
+    const name = out(conn.state.outputs).gatewayConnection as string;
+    expect(ownFiles().sort()).toEqual([`${name}.conf`, `${name}.secrets`]);
+    expect(lab.observe().files[`${name}.secrets`]).toMatch(/^(400|600) /);
+    expect(lab.run(["ipsec", "statusall"])).toContain(name);
+    expect(publicText(conn.state.outputs)).not.toContain(TEST_PSK);
+
+    // refresh: nothing changed
+    expect((await s.conn.refresh("conn")).op).toBe("same");
+
+    // drift: the peer's conf is removed on the router; refresh shows it, the next up pushes again
+    lab.run(["rm", "-f", `/etc/ipsec.d/${name}.conf`]);
+    const drifted = await s.conn.refresh("conn");
+    expect(out(drifted.state!.outputs)).toMatchObject({ gatewayInSync: false, gatewayDrift: [expect.stringContaining(`${name}.conf: missing`)] });
+    const repaired = await s.conn.up("conn", connInputs(cgw.state.outputs.spec));
+    expect(repaired.op).toBe("update");
+    expect(out(repaired.state.outputs)).toMatchObject({ gatewayInSync: true, gatewayDrift: [] });
+    expect(ownFiles()).toContain(`${name}.conf`);
+
+    // update: new subnet and new PSK on the customer gateway flow into the connection, pushed in place
+    cgw = await s.cgw.up("cgw", dyn("branch@example.com", { cidrList: ["192.168.50.0/24", "192.168.51.0/24"], ipsecPsk: secret(OTHER_PSK) }));
+    const updated = await s.conn.up("conn", connInputs(cgw.state.outputs.spec, OTHER_PSK));
+    expect(updated.op).toBe("update");
+    expect(updated.diff?.replaces).toEqual([]);
+    expect(lab.observe().files[`${name}.conf`]).toContain("192.168.51.0/24");
+    expect(lab.observe().files[`${name}.secrets`]).toContain(OTHER_PSK);
+
+    // replace: another IKE ID is another peer on the router (old one removed first)
+    cgw = await s.cgw.up("cgw", dyn("@branch2.example.com", { ipsecPsk: secret(OTHER_PSK) }));
+    const replaced = await s.conn.up("conn", connInputs(cgw.state.outputs.spec, OTHER_PSK));
+    expect(replaced.op).toBe("replace");
+    expect(replaced.diff).toMatchObject({ replaces: ["customerGatewaySpec"], deleteBeforeReplace: true });
+    const name2 = out(replaced.state.outputs).gatewayConnection as string;
+    expect(name2).not.toBe(name);
+    expect(ownFiles().sort()).toEqual([`${name2}.conf`, `${name2}.secrets`]);
+
+    // delete: the router is back to what CloudStack left there
+    await s.conn.destroy("conn");
+    await s.cgw.destroy("cgw");
+    await s.vgw.destroy("vgw");
+    expect(ownFiles()).toEqual([]);
+    const after = lab.observe();
+    expect(after.files["ipsec.vpn-203.0.113.99.conf"]).toBe(before.files["ipsec.vpn-203.0.113.99.conf"]);
+    expect(after.loaded.filter((l) => l.includes("vpn-203.0.113.99"))).toEqual(before.loaded.filter((l) => l.includes("vpn-203.0.113.99")));
+    expect(s.host.output()).not.toMatch(new RegExp(`${TEST_PSK}|${OTHER_PSK}|BEGIN OPENSSH PRIVATE KEY`));
+    console.info(`timing: push lifecycle ${Date.now() - t0} ms`);
+  });
+
+  it("fails create with the host-key mismatch and pushes nothing when the pin is wrong", async () => {
+    const cgw = await s.cgw.up("cgw-pin", dyn("pin@example.com"));
+    const gateway = { publicIp: "198.51.100.10", vpcCidr: s.cloud.seededVpc.cidr, publicInterface: "eth1" };
+    const wrong = { host: "127.0.0.1", port: proxy.port, privateKey: lab.clientKey, hostKey: `SHA256:${"A".repeat(43)}` };
+    const err = await s.conn.up("conn-pin", { vpnGatewayId: "vgw", customerGatewayId: cgw.state.id, gateway, gatewaySsh: secret(wrong), customerGatewaySpec: cgw.state.outputs.spec as never, ipsecPsk: secret(TEST_PSK) }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/host key refused/);
+    expect(String((err as Error).message)).not.toContain(TEST_PSK);
+    expect(s.conn.names()).not.toContain("conn-pin");
+    expect(ownFiles()).toEqual([]);
+    await s.cgw.destroy("cgw-pin");
+  });
+});

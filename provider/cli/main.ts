@@ -19,8 +19,8 @@ Usage:
       Render what a virtual router does for a site2sitevpn data bag (one bag, a list, or the merged file).
   cloudstack-s2s psk [--bytes N]
       Print a strong random pre-shared key (default 32 random bytes, base64url).
-  cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE]
-      Run the embedded local CloudStack endpoint.
+  cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
+      Run the embedded local CloudStack endpoint (--vr netns, as root: with a real strongSwan virtual router).
   cloudstack-s2s --help | --version
 `;
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { customerGatewaySchema } from "./customer-gateway";
 import { dynamicPeerSchema, staticPeerSchema } from "./peer";
 import { gatewayAccessSchema, sshEndpointSchema } from "./gateway-access";
+import { connectionOptionsSchema } from "./resource-options";
 import { siteSchema, siteVpnGatewaySchema } from "./site";
 import { vpnConnectionSchema } from "./vpn-connection";
 import { vpnGatewaySchema } from "./vpn-gateway";
@@ -88,6 +89,12 @@ export function modelReference(): string {
     "### VpnConnection",
     "",
     table(vpnConnectionSchema),
+    "",
+    "### Pulumi-only options",
+    "",
+    "`CustomerGateway` and `VpnGateway` take `adoptExisting`; `VpnConnection` takes all three:",
+    "",
+    table(connectionOptionsSchema),
   ].join("\n");
 }
 

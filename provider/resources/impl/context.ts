@@ -115,7 +115,3 @@ export function changedKeys(olds: Record<string, unknown>, news: Record<string, 
   return keys.filter((k) => !sameValue(olds[k], news[k]));
 }
 
-export function optionalBoolean(inputs: Record<string, unknown>, key: string): pulumi.dynamic.CheckFailure[] {
-  const v = inputs[key];
-  return v === undefined || v === UNKNOWN || typeof v === "boolean" ? [] : [{ property: key, reason: `\`${key}\` has the wrong type: expected boolean` }];
-}

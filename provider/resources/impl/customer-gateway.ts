@@ -14,7 +14,8 @@ import {
   updateVpnCustomerGateway,
 } from "../../cloudstack";
 import type { CustomerGatewaySpec } from "../../model/customer-gateway";
-import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, optionalBoolean, type ProviderContext, unknownPaths, userInputs, withClient } from "./context";
+import { adoptionOptionsSchema, optionIssues } from "../../model/resource-options";
+import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, type ProviderContext, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { apiParams, differingFields, mustParseCustomerGateway, owner, parseCustomerGateway, publicSpec, specFromCloudStack } from "./customer-gateway-spec";
 import { customerGatewayNameTaken } from "./errors";
 
@@ -45,7 +46,7 @@ function specOf(props: Record<string, unknown>): CustomerGatewaySpec {
 export async function check(_ctx: ProviderContext, _olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const inputs = userInputs(news);
   const { issues } = parseCustomerGateway(inputs);
-  return { inputs: news, failures: [...checkFailures(issues, unknownPaths(inputs)), ...optionalBoolean(inputs, "adoptExisting")] };
+  return { inputs: news, failures: checkFailures([...issues, ...optionIssues(adoptionOptionsSchema, inputs, (v) => v === UNKNOWN)], unknownPaths(inputs)) };
 }
 
 export async function diff(_ctx: ProviderContext, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {

@@ -7,15 +7,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { getVpnConnection, updateVpnConnection } from "../../cloudstack";
 import { issuesFromZod, makeIssue, type Issue } from "../../model/issues";
+import { connectionOptionsSchema, DEFAULT_ESTABLISHED_TIMEOUT_SECONDS, optionIssues } from "../../model/resource-options";
 import { vpnConnectionSchema } from "../../model/vpn-connection";
-import { changedKeys, checkFailures, compact, hasUnknowns, lookupOrGone, optionalBoolean, type ProviderContext, sameValue, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
+import { changedKeys, checkFailures, compact, hasUnknowns, lookupOrGone, type ProviderContext, sameValue, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "./connection-cloudstack";
 import { gatewayConnectionName, peerStatus, pushConnection, withGateway, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
 
-/** @default for `establishedTimeoutSeconds`. */
-export const DEFAULT_ESTABLISHED_TIMEOUT_SECONDS = 300;
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
 const PUSH_KEYS = ["gateway", "gatewaySsh", "customerGatewaySpec", "ipsecPsk"] as const;
 
@@ -45,12 +44,9 @@ export async function check(_ctx: ProviderContext, _olds: Props, news: Props): P
   const fields = connectionFields(inputs);
   const parsed = vpnConnectionSchema.safeParse(fields);
   const issues = parsed.success ? [] : issuesFromZod(parsed.error, fields);
-  const t = inputs.establishedTimeoutSeconds;
-  if (t !== undefined && t !== UNKNOWN && !(typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= 3600)) {
-    issues.push(makeIssue("establishedTimeoutSeconds", "invalid-timeout", `${JSON.stringify(t)} must be a whole number of seconds from 1 to 3600`));
-  }
+  issues.push(...optionIssues(connectionOptionsSchema, inputs, (v) => v === UNKNOWN));
   if (isLocalCustomerGatewayId(inputs.customerGatewayId)) issues.push(...pushIssues(inputs));
-  const failures = [...checkFailures(issues, unknownPaths(inputs)), ...optionalBoolean(inputs, "waitForEstablished"), ...optionalBoolean(inputs, "adoptExisting")];
+  const failures = checkFailures(issues, unknownPaths(inputs));
   return { inputs: news, failures };
 }
 

@@ -6,7 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createVpnGateway, deleteVpnGateway, findVpnGatewayByVpc, getVpc, getVpnGateway, updateVpnGateway, type CloudStackClient, type VpnGateway } from "../../cloudstack";
 import { issuesFromZod } from "../../model/issues";
 import { vpnGatewaySchema } from "../../model/vpn-gateway";
-import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, optionalBoolean, type ProviderContext, unknownPaths, userInputs, withClient } from "./context";
+import { adoptionOptionsSchema, optionIssues } from "../../model/resource-options";
+import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, type ProviderContext, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { vpnGatewayExists } from "./errors";
 import { gatewayAccessIssues, gatewayAccessSchema, sshTarget } from "../../model/gateway-access";
 
@@ -23,7 +24,7 @@ export async function check(_ctx: ProviderContext, _olds: Record<string, unknown
   const cloud = Object.fromEntries(CLOUDSTACK_KEYS.filter((k) => inputs[k] !== undefined).map((k) => [k, inputs[k]]));
   const parsed = vpnGatewaySchema.safeParse(cloud);
   const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error, cloud)), ...gatewayAccessIssues({ publicInterface: inputs.publicInterface, ssh: inputs.ssh })];
-  return { inputs: news, failures: [...checkFailures(issues, unknownPaths(inputs)), ...optionalBoolean(inputs, "adoptExisting")] };
+  return { inputs: news, failures: checkFailures([...issues, ...optionIssues(adoptionOptionsSchema, inputs, (v) => v === UNKNOWN)], unknownPaths(inputs)) };
 }
 
 export async function diff(_ctx: ProviderContext, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {

@@ -8,6 +8,7 @@
  * CsNetfilters does, which inspect() reports and the next push repairs, while the tunnel stays up; a wrong host key
  * is refused; no PSK is visible in any process list or history; native dynamic peers (dynamic-peer API) work.
  */
+import { historiesContaining, watchCommandLines } from "../helpers/secret-watch";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -205,33 +206,14 @@ describeE2e("pushPeer to the local cloud's netns VR over SSH", () => {
 
   it("never shows a PSK in any process list (root or VR namespace), nor in any shell history", async () => {
     const fresh = `e2e-${randomBytes(16).toString("hex")}`;
-    let seen = "";
-    let scans = 0;
-    let running = true;
-    const scanner = (async () => {
-      while (running) {
-        for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
-          try {
-            const cmd = readFileSync(`/proc/${p}/cmdline`, "latin1");
-            if (cmd.includes(fresh)) seen = cmd.replace(/\0/g, " ");
-          } catch {
-            /* exited */
-          }
-        }
-        scans++;
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    })();
     // A peer of its own (no CPE): changing a live peer's key would make its CPE give up after AUTHENTICATION_FAILED.
     const s = dynamicSite({ name: "site-four", remoteId: "four@example.com", cidrList: ["192.168.14.0/24"], allowedSourceCidrs: ["203.0.113.48/28"], psk: fresh });
-    await push(s).finally(() => (running = false));
-    await scanner;
+    const { scans, seen } = await watchCommandLines(fresh, () => push(s));
     expect((await router.vr.exec(["cat", `/etc/ipsec.d/${dynamicConnectionName(bagOf(s).peer_id ?? "")}.secrets`])).stdout).toContain(fresh); // it did land, in the 0600 file only
     await push(s, false);
     expect(scans).toBeGreaterThan(3);
     expect(seen).toBe("");
-    const histories = ["/root", router.dir].flatMap((d) => readdirSync(d).filter((f) => /history/i.test(f)).map((f) => join(d, f)));
-    for (const h of histories) if (statSync(h).isFile()) expect(readFileSync(h, "latin1")).not.toContain(fresh);
+    expect(historiesContaining(fresh, ["/root", router.dir])).toEqual([]);
   });
 
   it("removing a peer takes its SA, files and rules; the other peer keeps its SA", async () => {

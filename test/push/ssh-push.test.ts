@@ -4,8 +4,8 @@
  * chains and the jump, the connection loaded in charon; a failure mid-way (rejected rule, dropped SSH connection)
  * leaves files, rules and loaded connections exactly as before; no secret in the process list or any history.
  */
+import { historiesContaining, watchCommandLines } from "../helpers/secret-watch";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { siteToDataBag } from "../../provider/model/site";
 import { applyPushPlan, inspect, planDynamicPeers, pushDynamicPeers, PushError, type GatewayHost, type PushState } from "../../provider/push";
@@ -119,31 +119,11 @@ describe("pushDynamicPeers over SSH (real sshd, iptables, charon)", { timeout: 6
 
   it("never shows a PSK in the process list during a push, nor in any shell history", async () => {
     const fresh = `pushtest-${randomBytes(16).toString("hex")}`;
-    let seen = "";
-    let scans = 0;
-    let running = true;
-    const scanner = (async () => {
-      while (running) {
-        for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
-          try {
-            const cmd = readFileSync(`/proc/${p}/cmdline`, "latin1");
-            if (cmd.includes(fresh)) seen = cmd.replace(/\0/g, " ");
-          } catch {
-            /* exited */
-          }
-        }
-        scans++;
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    })();
-    await pushDynamicPeers(host, input([bag(fresh), bag2()]));
-    running = false;
-    await scanner;
+    const { scans, seen } = await watchCommandLines(fresh, () => pushDynamicPeers(host, input([bag(fresh), bag2()])));
     expect(scans).toBeGreaterThan(3);
     expect(seen).toBe("");
     expect(lab.run(["cat", `/etc/ipsec.d/${NAME}.secrets`])).toContain(fresh); // the key did land, in the 0600 file only
-    const histories = ["/root", lab.dir].flatMap((d) => readdirSync(d).filter((f) => /history/i.test(f)).map((f) => `${d}/${f}`));
-    for (const h of histories) if (statSync(h).isFile()) expect(readFileSync(h, "latin1")).not.toContain(fresh);
+    expect(historiesContaining(fresh, ["/root", lab.dir])).toEqual([]);
   });
 
   it("inspect() reports a deleted jump rule and an edited file as drift; the next push repairs both", async () => {

@@ -35,37 +35,46 @@ export function createSshdKeys(base: string): SshdKeys {
   return { hostKeyFile, hostKeyFingerprint: fp, loginKeyFile };
 }
 
+export interface SshdConfigOptions {
+  listenAddress: string;
+  hostKeyFile: string;
+  authorizedKeysFile: string;
+  /** Only test labs that act as a jump host need it; the VR forwards nothing. @default false */
+  allowTcpForwarding?: boolean;
+}
+
+/** sshd for a gateway the push reaches: key-only root login on port 3922, exec and SFTP, nothing else. */
+export function sshdConfigText(o: SshdConfigOptions): string {
+  return [
+    "Port 3922",
+    `ListenAddress ${o.listenAddress}`,
+    `HostKey ${o.hostKeyFile}`,
+    `AuthorizedKeysFile ${o.authorizedKeysFile}`,
+    "PermitRootLogin prohibit-password",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    "StrictModes no",
+    "PidFile none",
+    // The push needs exec and SFTP only: no forwarding of any kind through the VR.
+    `AllowTcpForwarding ${o.allowTcpForwarding ? "yes" : "no"}`,
+    "AllowStreamLocalForwarding no",
+    "X11Forwarding no",
+    "PermitTunnel no",
+    "MaxSessions 50",
+    "MaxStartups 50",
+    "Subsystem sftp /usr/lib/openssh/sftp-server",
+    "",
+  ].join("\n");
+}
+
 /** Starts sshd in the router's namespace and mounts; resolves with its PID once it listens on `address:3922`. */
 export async function startSshd(vr: Instance, dir: string, keys: SshdKeys, address: string): Promise<number> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(vr.dir, "run", "sshd"), { recursive: true, mode: 0o755 });
   writeFileSync(join(dir, "authorized_keys"), readFileSync(`${keys.loginKeyFile}.pub`), { mode: 0o600 });
   const config = join(dir, "sshd_config");
-  writeFileSync(
-    config,
-    [
-      "Port 3922",
-      `ListenAddress ${address}`,
-      `HostKey ${keys.hostKeyFile}`,
-      `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
-      "PermitRootLogin prohibit-password",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "UsePAM no",
-      "StrictModes no",
-      "PidFile none",
-      // The push needs exec and SFTP only: no forwarding of any kind through the VR.
-      "AllowTcpForwarding no",
-      "AllowStreamLocalForwarding no",
-      "X11Forwarding no",
-      "PermitTunnel no",
-      "MaxSessions 50",
-      "MaxStartups 50",
-      "Subsystem sftp /usr/lib/openssh/sftp-server",
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
-  );
+  writeFileSync(config, sshdConfigText({ listenAddress: address, hostKeyFile: keys.hostKeyFile, authorizedKeysFile: join(dir, "authorized_keys") }), { mode: 0o600 });
   const log = join(dir, "sshd.log");
   // bash sources root's ~/.bashrc even for a remote command; this machine's (pyenv, cargo…) costs ~100 ms per SSH
   // exec, where a VR's is Debian's stock one. Inside sshd's private mount namespace only, it is an empty file.

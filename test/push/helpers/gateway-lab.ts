@@ -5,6 +5,7 @@
  * does over SSH lands in this instance only. The test process reaches sshd's 127.0.0.1:3922 through a byte stream
  * opened inside the namespace (a node bridge run by `ip netns exec`): no link to the root namespace exists.
  */
+import { sshdConfigText } from "../../../provider/local-cloud/netns/vr-sshd";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -89,26 +90,8 @@ export class GatewayLab {
     writeFileSync(join(d, "ssh/authorized_keys"), readFileSync(join(d, "ssh/client.pub")), { mode: 0o600 });
     this.hostKeyPin = this.must(["ssh-keygen", "-l", "-E", "sha256", "-f", join(d, "ssh/host_ed25519.pub")]).split(" ")[1]!;
     this.hostKeyLine = `[127.0.0.1]:3922 ${readFileSync(join(d, "ssh/host_ed25519.pub"), "utf8").trim()}`;
-    writeFileSync(
-      join(d, "ssh/sshd_config"),
-      [
-        "Port 3922",
-        "ListenAddress 127.0.0.1",
-        `HostKey ${d}/ssh/host_ed25519`,
-        `AuthorizedKeysFile ${d}/ssh/authorized_keys`,
-        "PermitRootLogin prohibit-password",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "UsePAM no",
-        "StrictModes no",
-        "PidFile none",
-        "AllowTcpForwarding yes",
-        "MaxSessions 50",
-        "MaxStartups 50",
-        "Subsystem sftp /usr/lib/openssh/sftp-server",
-        "",
-      ].join("\n"),
-    );
+    // Forwarding on: the jump-host tests use this sshd as their first hop.
+    writeFileSync(join(d, "ssh/sshd_config"), sshdConfigText({ listenAddress: "127.0.0.1", hostKeyFile: `${d}/ssh/host_ed25519`, authorizedKeysFile: `${d}/ssh/authorized_keys`, allowTcpForwarding: true }));
     this.must(["ip", "netns", "add", this.ns]);
     this.must(["ip", "-n", this.ns, "link", "set", "lo", "up"]);
     // No dummy driver in this kernel: a veth pair with both ends inside the namespace stands in for the public NIC.

@@ -3,6 +3,7 @@
  * forms; a wrong pin refuses before authentication), the jump-host path (forwardOut through a first connection),
  * SFTP files created 0600 from the first byte, command timeouts, and the remote flock serialising two connections.
  */
+import { describeE2e } from "../e2e/lab/suite";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -28,7 +29,7 @@ afterAll(async () => {
   lab?.destroy();
 });
 
-describe("SshGatewayHost (real sshd)", { timeout: 60_000 }, () => {
+describeE2e("SshGatewayHost (real sshd)", { timeout: 60_000 }, () => {
   it("connects with a pinned SHA256 fingerprint and with a known_hosts line", async () => {
     expect((await (await connect()).exec("echo ok")).stdout).toBe("ok\n");
     expect((await (await connect({ hostKey: lab.hostKeyLine })).exec("echo ok")).stdout).toBe("ok\n");

@@ -4,6 +4,7 @@
  * chains and the jump, the connection loaded in charon; a failure mid-way (rejected rule, dropped SSH connection)
  * leaves files, rules and loaded connections exactly as before; no secret in the process list or any history.
  */
+import { describeE2e } from "../e2e/lab/suite";
 import { historiesContaining, watchCommandLines } from "../helpers/secret-watch";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 // Real daemons on a 2-core machine, possibly next to other test files: generous per-test deadlines.
-describe("pushDynamicPeers over SSH (real sshd, iptables, charon)", { timeout: 60_000 }, () => {
+describeE2e("pushDynamicPeers over SSH (real sshd, iptables, charon)", { timeout: 60_000 }, () => {
   it("pushes a dynamic peer: files with their modes, own chains + one jump each, connection loaded; CloudStack's untouched", async () => {
     // GIVEN
     const before = lab.observe();

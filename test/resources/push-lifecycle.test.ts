@@ -4,6 +4,7 @@
  * pinned host key. create → refresh → drift repaired → update → replace (new IKE ID) → delete, and the
  * CloudStack-owned connection on the router is never touched. No branch router exists, so SAs stay down.
  */
+import { describeE2e } from "../e2e/lab/suite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSecret, secret, stripSecrets, type PropertyMap } from "../harness";
 import { GatewayLab } from "../push/helpers/gateway-lab";
@@ -34,7 +35,7 @@ const out = (v: unknown) => stripSecrets(v as never) as Record<string, any>;
 const publicText = (outputs: PropertyMap) => JSON.stringify(Object.fromEntries(Object.entries(outputs).filter(([, v]) => !isSecret(v))));
 const ownFiles = () => Object.keys(lab.observe().files).filter((f) => f.startsWith("s2s-") && f !== "s2s-state.json");
 
-describe("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { timeout: 120_000 }, () => {
+describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { timeout: 120_000 }, () => {
   it("creates, refreshes, repairs drift, updates, replaces and deletes the peer on the gateway", async () => {
     const t0 = Date.now();
     const before = lab.observe();

@@ -20,6 +20,7 @@ const REQUIRED_FILES: [string, string][] = [
   ["/usr/sbin/conntrack", "conntrack"],
   ["/usr/bin/ping", "iputils-ping"],
   ["/usr/sbin/ip", "iproute2"],
+  ["/usr/sbin/sshd", "openssh-server"],
 ];
 
 export function e2eSkipped(): boolean {

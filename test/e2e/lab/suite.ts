@@ -4,16 +4,27 @@
  */
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { Lab } from "./lab";
-import { e2eSkipped } from "./preflight";
+import { assertPrerequisites, e2eSkipped } from "./preflight";
 import type { TopologySpec } from "./topology";
 
-export function describeE2e(name: string, body: () => void): void {
+/**
+ * A suite that needs real daemons (charon, sshd, iptables in namespaces): it fails with the provisioning command
+ * when the machine cannot run it, and is skipped only with S2S_E2E=skip.
+ */
+export function describeE2e(name: string, body: () => void): void;
+export function describeE2e(name: string, options: { timeout?: number }, body: () => void): void;
+export function describeE2e(name: string, a: { timeout?: number } | (() => void), b?: () => void): void {
+  const options = typeof a === "function" ? {} : a;
+  const body = typeof a === "function" ? a : b!;
   if (e2eSkipped()) {
-    console.warn(`!! S2S_E2E=skip: SKIPPING e2e "${name}" — renderers not checked against real strongSwan`);
-    describe.skip(name, body);
+    console.warn(`!! S2S_E2E=skip: SKIPPING e2e "${name}" — not checked against real strongSwan/sshd`);
+    describe.skip(name, options, body);
     return;
   }
-  describe(name, body);
+  describe(name, options, () => {
+    beforeAll(() => assertPrerequisites());
+    body();
+  });
 }
 
 /** A lab for the enclosing describe block; the returned getter throws if the lab failed to build. */

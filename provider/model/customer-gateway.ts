@@ -5,6 +5,7 @@ import { cidrsOverlap, formatCidr, isAligned, parseIpv4Cidr, type Ipv4Cidr } fro
 import { peerSchema } from "./peer";
 import { CIPHERS, DH_GROUPS, formatPolicy, HASHES, legacyAlgorithmsIn, parsePolicy, type Proposal } from "./policy";
 import { pskProblems } from "./psk";
+import type { StoredCustomerGateway } from "./databag";
 import { ALWAYS, isRecord, report } from "./refine";
 
 const proposalSchema = z.strictObject({
@@ -156,3 +157,34 @@ export const customerGatewaySchema = z
 
 export type CustomerGatewayInput = z.input<typeof customerGatewaySchema>;
 export type CustomerGatewaySpec = z.output<typeof customerGatewaySchema>;
+
+/**
+ * A validated customer gateway as CloudStack would store it (what the data-bag builder takes). One mapping for the
+ * site files and the Pulumi push path; the key comes separately because a spec may hold only a reference to it.
+ */
+export function storedCustomerGateway(cg: Omit<CustomerGatewaySpec, "ipsecPsk">, psk: string): StoredCustomerGateway {
+  const peer = cg.peer;
+  return {
+    ...(peer.type === "static" ? { gateway: peer.gateway } : {}),
+    cidrList: cg.cidrList.join(","),
+    ipsecPsk: psk,
+    ikePolicy: cg.ikePolicy,
+    espPolicy: cg.espPolicy,
+    ikeLifetime: cg.ikeLifetime,
+    espLifetime: cg.espLifetime,
+    dpd: cg.dpd,
+    forceEncap: cg.forceEncap,
+    splitConnections: cg.splitConnections,
+    ikeVersion: cg.ikeVersion,
+    ...(peer.type === "dynamic"
+      ? {
+          dynamicPeer: true,
+          remoteId: peer.remoteId,
+          remoteIdType: peer.remoteIdType,
+          sourceCidrList: peer.allowedSourceCidrs.join(","),
+          dpdDelaySeconds: cg.dpdDelaySeconds,
+          dpdTimeoutSeconds: cg.dpdTimeoutSeconds,
+        }
+      : {}),
+  };
+}

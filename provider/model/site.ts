@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkCustomerGateway, customerGatewayShape, resolveCustomerGateway } from "./customer-gateway";
+import { checkCustomerGateway, customerGatewayShape, resolveCustomerGateway, storedCustomerGateway } from "./customer-gateway";
 import { buildSite2SiteVpnDataBag, type Site2SiteVpnDataBag } from "./databag";
 import { DEFAULT_PUBLIC_INTERFACE } from "./defaults";
 import { issuesFromZod, makeIssue, type Issue } from "./issues";
@@ -126,34 +126,11 @@ export function resolveSitePsk(site: SiteSpec, env: Record<string, string | unde
 
 /** The data bag CloudStack (or, for dynamic peers, this project) sends to the site's virtual router. */
 export function siteToDataBag(site: SiteSpec, options: { create: boolean; psk: string; publicIp?: string }): Site2SiteVpnDataBag {
-  const cg = site.customerGateway;
   const publicIp = options.publicIp ?? site.vpnGateway.publicIp;
   if (!publicIp) throw new Error("siteToDataBag: `vpnGateway.publicIp` is required to build a data bag; set it in the site file");
-  return buildSite2SiteVpnDataBag(
-    { publicIp, vpcCidr: site.vpnGateway.vpcCidr },
-    {
-      ...(cg.peer.type === "static" ? { gateway: cg.peer.gateway } : {}),
-      cidrList: cg.cidrList.join(","),
-      ipsecPsk: options.psk,
-      ikePolicy: cg.ikePolicy,
-      espPolicy: cg.espPolicy,
-      ikeLifetime: cg.ikeLifetime,
-      espLifetime: cg.espLifetime,
-      dpd: cg.dpd,
-      forceEncap: cg.forceEncap,
-      splitConnections: cg.splitConnections,
-      ikeVersion: cg.ikeVersion,
-      ...(cg.peer.type === "dynamic"
-        ? {
-            dynamicPeer: true,
-            remoteId: cg.peer.remoteId,
-            remoteIdType: cg.peer.remoteIdType,
-            sourceCidrList: cg.peer.allowedSourceCidrs.join(","),
-            dpdDelaySeconds: cg.dpdDelaySeconds,
-            dpdTimeoutSeconds: cg.dpdTimeoutSeconds,
-          }
-        : {}),
-    },
-    { create: options.create, passive: site.connection.passive },
-  );
+  const { ipsecPsk: _reference, ...cg } = site.customerGateway;
+  return buildSite2SiteVpnDataBag({ publicIp, vpcCidr: site.vpnGateway.vpcCidr }, storedCustomerGateway(cg, options.psk), {
+    create: options.create,
+    passive: site.connection.passive,
+  });
 }

@@ -7,7 +7,8 @@ import { buildSite2SiteVpnDataBag, type Site2SiteVpnDataBag } from "../../model/
 import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type GatewayHost, type PushState } from "../../push";
 import { ofBase } from "../../push/gateway-state";
 import { dynamicConnectionName } from "../../render/names";
-import { storedCustomerGateway, type PublicSpec } from "./customer-gateway-spec";
+import { storedCustomerGateway } from "../../model/customer-gateway";
+import type { PublicSpec } from "./customer-gateway-spec";
 import type { SshAccessSpec } from "../../model/gateway-access";
 
 export interface GatewayInfo {

@@ -4,7 +4,6 @@
  * builder takes, and CloudStack's object → the spec it holds now (for refresh).
  */
 import { customerGatewaySchema, type CustomerGatewaySpec } from "../../model/customer-gateway";
-import type { StoredCustomerGateway } from "../../model/databag";
 import { issuesFromZod, type Issue } from "../../model/issues";
 import type { CreateVpnCustomerGatewayParams, VpnCustomerGateway } from "../../cloudstack";
 
@@ -56,34 +55,6 @@ export function apiParams(spec: CustomerGatewaySpec): CreateVpnCustomerGatewayPa
     ikeVersion: spec.ikeVersion,
     ...(peer.type === "static" ? { gateway: peer.gateway } : { dynamicPeer: true, remoteId: peer.remoteId, sourceCidrList: peer.allowedSourceCidrs }),
     ...owner(spec),
-  };
-}
-
-/** The customer gateway as the data-bag builder takes it (what CloudStack would store). */
-export function storedCustomerGateway(spec: PublicSpec, psk: string): StoredCustomerGateway {
-  const peer = spec.peer;
-  return {
-    ...(peer.type === "static" ? { gateway: peer.gateway } : {}),
-    cidrList: spec.cidrList.join(","),
-    ipsecPsk: psk,
-    ikePolicy: spec.ikePolicy,
-    espPolicy: spec.espPolicy,
-    ikeLifetime: spec.ikeLifetime,
-    espLifetime: spec.espLifetime,
-    dpd: spec.dpd,
-    forceEncap: spec.forceEncap,
-    splitConnections: spec.splitConnections,
-    ikeVersion: spec.ikeVersion,
-    ...(peer.type === "dynamic"
-      ? {
-          dynamicPeer: true,
-          remoteId: peer.remoteId,
-          remoteIdType: peer.remoteIdType,
-          sourceCidrList: peer.allowedSourceCidrs.join(","),
-          dpdDelaySeconds: spec.dpdDelaySeconds,
-          dpdTimeoutSeconds: spec.dpdTimeoutSeconds,
-        }
-      : {}),
   };
 }
 

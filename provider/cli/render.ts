@@ -1,5 +1,5 @@
-import { chmod, mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { INTERFACE_NAME_RULE, isInterfaceName } from "../model/net";
+import { join } from "node:path";
 import type { Site2SiteVpnDataBag } from "../model/databag";
 import { parseDataBag } from "../model/databag-schema";
 import { makeIssue, type Issue } from "../model/issues";
@@ -9,6 +9,7 @@ import { renderSwanctl } from "../render/swanctl";
 import type { FirewallRule, RenderedFile } from "../render/types";
 import { renderVr } from "../render/vr";
 import { UsageError, parseArgs, stringOption } from "./args";
+import { writeFileSafely } from "./safe-write";
 import { printIssues, type Io } from "./output";
 import { loadSiteFile, readDocument } from "./site-files";
 
@@ -43,21 +44,13 @@ function toText(r: Rendered): string {
 
 async function writeOut(dir: string, r: Rendered): Promise<string[]> {
   const written: string[] = [];
-  for (const f of r.files) {
-    const target = join(dir, f.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.content, { mode: f.mode });
-    await chmod(target, f.mode); // writeFile's mode is filtered by the umask and ignored for existing files
+  const write = async (target: string, content: string, mode: number) => {
+    await writeFileSafely(dir, target, content, mode);
     written.push(target);
-  }
-  if (r.firewall.length > 0) {
-    await writeFile(join(dir, "firewall.json"), `${JSON.stringify(r.firewall, null, 2)}\n`, { mode: 0o644 });
-    await chmod(join(dir, "firewall.json"), 0o644);
-    written.push(join(dir, "firewall.json"));
-  }
-  await writeFile(join(dir, "commands.sh"), `#!/bin/sh\nset -e\n${r.commands.join("\n")}\n`, { mode: 0o755 });
-  await chmod(join(dir, "commands.sh"), 0o755);
-  written.push(join(dir, "commands.sh"));
+  };
+  for (const f of r.files) await write(join(dir, f.path), f.content, f.mode);
+  if (r.firewall.length > 0) await write(join(dir, "firewall.json"), `${JSON.stringify(r.firewall, null, 2)}\n`, 0o644);
+  await write(join(dir, "commands.sh"), `#!/bin/sh\nset -e\n${r.commands.join("\n")}\n`, 0o755);
   return written;
 }
 
@@ -114,8 +107,8 @@ export async function runRender(argv: readonly string[], io: Io): Promise<number
   if (output !== "text" && output !== "json") throw new UsageError(`--output must be text or json, not ${JSON.stringify(output)}`);
   const databag = stringOption(args, "databag");
   const publicInterface = stringOption(args, "public-interface");
-  if (publicInterface !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) {
-    throw new UsageError(`--public-interface ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
+  if (publicInterface !== undefined && !isInterfaceName(publicInterface)) {
+    throw new UsageError(`--public-interface ${JSON.stringify(publicInterface)} ${INTERFACE_NAME_RULE}`);
   }
   let result: { rendered?: Rendered; issues: Issue[] };
   let source: string;

@@ -52,6 +52,10 @@ export const remoteIdRequired = (): string =>
   "The customer gateway remote id (IKE identity) is required when dynamicpeer is true!";
 export const invalidRemoteId = (remoteId: string): string =>
   `The customer gateway remote id ${remoteId} is invalid! Use an IPv4/IPv6 address, an FQDN, an email address or a distinguished name.`;
+export const wildcardRemoteId = (remoteId: string, problem: string): string =>
+  `The customer gateway remote id ${JSON.stringify(remoteId)} ${problem}.`;
+export const degenerateGateway = (gateway: string, problem: string): string =>
+  `The customer gateway ip ${gateway} ${problem}.`;
 export const remoteIdOnlyForDynamicPeer = (): string =>
   "The customer gateway remote id can only be set when dynamicpeer is true!";
 export const invalidSourceCidrList = (list: string): string =>

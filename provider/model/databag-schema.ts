@@ -3,7 +3,8 @@ import { configUnsafeReason } from "./config-safe";
 import type { Site2SiteVpnDataBag } from "./databag";
 import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, isIkeIdType, type IkeIdType } from "./ike-id";
 import { issuesFromZod, type Issue } from "./issues";
-import { isAligned, isStrictIpv4, parseIpv4Cidr } from "./net";
+import { isAligned, isIpv6, isStrictIpv4, parseIpv4Cidr } from "./net";
+import { degenerateAddressProblem } from "./peer";
 import { parsePolicy } from "./policy";
 import { pskProblems } from "./psk";
 import { ALWAYS, isRecord, report } from "./refine";
@@ -14,6 +15,11 @@ import { ALWAYS, isRecord, report } from "./refine";
  */
 const SAFE_TOKEN = /^[A-Za-z0-9.:_-]+$/;
 const POLICY_TOKEN = /^[a-z0-9;,-]+$/;
+
+/** Values that become words of iptables or shell commands must not read as options. */
+function tokenProblem(value: string): string | undefined {
+  return value.startsWith("-") ? "starts with -, which a command would read as an option; write an address" : undefined;
+}
 
 function cidrListProblem(list: string, requireAligned: boolean): string | undefined {
   if (list.length === 0) return "is empty";
@@ -59,7 +65,7 @@ export const dataBagSchema = z
     };
     if (typeof bag.local_public_ip === "string") check("local_public_ip", bag.local_public_ip, isStrictIpv4(bag.local_public_ip) ? undefined : "is not a dotted-quad IPv4 address");
     if (typeof bag.local_guest_cidr === "string") check("local_guest_cidr", bag.local_guest_cidr, cidrListProblem(bag.local_guest_cidr, false) ?? (bag.local_guest_cidr.includes(",") ? "must be one CIDR (the VPC's)" : undefined));
-    if (typeof bag.local_public_gateway === "string" && bag.local_public_gateway !== "") check("local_public_gateway", bag.local_public_gateway, SAFE_TOKEN.test(bag.local_public_gateway) ? undefined : "contains characters outside an address");
+    if (typeof bag.local_public_gateway === "string" && bag.local_public_gateway !== "") check("local_public_gateway", bag.local_public_gateway, tokenProblem(bag.local_public_gateway) ?? (SAFE_TOKEN.test(bag.local_public_gateway) ? undefined : "contains characters outside an address"));
     if (typeof bag.peer_guest_cidr_list === "string") check("peer_guest_cidr_list", bag.peer_guest_cidr_list, cidrListProblem(bag.peer_guest_cidr_list, bag.dynamic_peer === true));
     for (const field of ["ike_policy", "esp_policy"] as const) {
       const value = bag[field];
@@ -96,7 +102,7 @@ export const dataBagSchema = z
       }
     } else {
       if (typeof bag.peer_gateway_ip !== "string") report(ctx, ["peer_gateway_ip"], "required", "is required for a static peer");
-      else check("peer_gateway_ip", bag.peer_gateway_ip, SAFE_TOKEN.test(bag.peer_gateway_ip) ? undefined : (configUnsafeReason(bag.peer_gateway_ip) ?? "contains characters outside an address or host name"));
+      else check("peer_gateway_ip", bag.peer_gateway_ip, tokenProblem(bag.peer_gateway_ip) ?? (SAFE_TOKEN.test(bag.peer_gateway_ip) ? ((isStrictIpv4(bag.peer_gateway_ip) || isIpv6(bag.peer_gateway_ip)) ? degenerateAddressProblem(bag.peer_gateway_ip) : undefined) : (configUnsafeReason(bag.peer_gateway_ip) ?? "contains characters outside an address or host name")));
       for (const field of ["peer_id", "peer_source_cidr_list", "peer_id_type", "dpd_delay", "dpd_timeout"] as const) {
         if (bag[field] !== undefined) report(ctx, [field], "static-with-dynamic-key", "is a dynamic-peer key; set `dynamic_peer: true` or remove it");
       }

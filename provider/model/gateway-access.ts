@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DEFAULT_PUBLIC_INTERFACE } from "./defaults";
 import { parseHostKeyPin } from "./host-key-pin";
+import { INTERFACE_NAME_RE, INTERFACE_NAME_RULE } from "./net";
 import { issuesFromZod, makeIssue, type Issue } from "./issues";
 
 export interface SshEndpointSpec {
@@ -30,7 +31,7 @@ export function sshEndpointSchema() {
 
 export function gatewayAccessSchema() {
   return z.strictObject({
-    publicInterface: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/, "must be an interface name such as eth1").default(DEFAULT_PUBLIC_INTERFACE).meta({ description: "The router interface that carries the public IP." }),
+    publicInterface: z.string().regex(INTERFACE_NAME_RE, INTERFACE_NAME_RULE).default(DEFAULT_PUBLIC_INTERFACE).meta({ description: "The router interface that carries the public IP." }),
     ssh: sshEndpointSchema().extend({ jump: sshEndpointSchema().optional().meta({ description: "A hop first (usually the hypervisor host)." }) }).optional().meta({ description: "How to reach the router over SSH (fields below; the whole object is secret)." }),
   });
 }

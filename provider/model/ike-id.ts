@@ -1,5 +1,7 @@
 import { configUnsafeReason } from "./config-safe";
+import * as ipaddr from "ipaddr.js";
 import { isFqdn, isIpv6, isStrictIpv4 } from "./net";
+import { isResponderIdNamespace, RESPONDER_ID_DOMAIN } from "./responder-id";
 
 export const IKE_ID_TYPES = ["ipv4", "ipv6", "fqdn", "email", "dn"] as const;
 export type IkeIdType = (typeof IKE_ID_TYPES)[number];
@@ -51,10 +53,43 @@ export function parseDn(text: string): { rdns?: [string, string][]; problem?: st
   return { rdns };
 }
 
+/** strongSwan's `type:` and `{N}:` prefixes (identification_create_from_string) override the detected type. */
+const STRONGSWAN_TYPE_PREFIX = /^(?:ipv4|ipv6|rfc822|email|userfqdn|fqdn|dns|asn1dn|asn1gn|keyid|\{\d+\}):/i;
+
+/** The spellings strongSwan 5.9 reads as ID_ANY ("any ID will be accepted"), plus `%any4`. */
+const ANY_ID_SPELLINGS = new Set(["", "%any", "%any4", "%any6", "0.0.0.0", "*", "::", "0::0"]);
+
+/** True for an all-zero address in any spelling (`0.0.0.0`, `::`, `0:0::0`, `::0.0.0.0`, `::ffff:0.0.0.0`). */
+export function isUnspecifiedAddress(text: string): boolean {
+  if (isStrictIpv4(text)) return text === "0.0.0.0";
+  if (!isIpv6(text)) return false;
+  const parts = ipaddr.IPv6.parse(text).parts;
+  // An IPv4-mapped unspecified address is as degenerate as `::`.
+  return parts.every((p) => p === 0) || (parts.slice(0, 5).every((p) => p === 0) && parts[5] === 0xffff && parts[6] === 0 && parts[7] === 0);
+}
+
+/**
+ * Identities that match more than one peer: strongSwan's "any" spellings, `*` wildcards (FQDN, e-mail and DN RDN
+ * values), unspecified addresses, type prefixes, and the namespace reserved for the VPC side's own identity. A
+ * secret keyed by such an ID would be tried for other identities, so it could authenticate another branch.
+ */
+export function wildcardIdProblem(id: string): string | undefined {
+  const fix = "set the one identity this branch sends, e.g. branch@example.com or @branch.example.com";
+  if (id.trim() === "") return `is blank; ${fix}`;
+  if (ANY_ID_SPELLINGS.has(id.trim().toLowerCase())) return `is a wildcard: strongSwan reads it as "any identity", so any peer's key would match it; ${fix}`;
+  if (isUnspecifiedAddress(id)) return `is the unspecified address, which matches any peer's address identity; ${fix}`;
+  if (id.includes("*")) return `contains *, which strongSwan treats as a wildcard matching other identities; ${fix}`;
+  if (STRONGSWAN_TYPE_PREFIX.test(id)) return `starts with a strongSwan type prefix (${id.slice(0, id.indexOf(":") + 1)}), which changes how the ID is read; write the ID alone and set remoteIdType`;
+  if (isResponderIdNamespace(id)) return `is in the namespace reserved for the VPC side's own identity (*.${RESPONDER_ID_DOMAIN}); ${fix}`;
+  return undefined;
+}
+
 /** Problems with an IKE ID for the given (or detected) type; each reads after the field path and value. */
 export function ikeIdProblems(id: string, type: IkeIdType): string[] {
   if (id.length === 0) return ["is empty; set the IKE identity the branch router sends (e.g. branch@example.com)"];
   if (id.length > 255) return ["is longer than 255 characters"];
+  const wildcard = wildcardIdProblem(id);
+  if (wildcard) return [wildcard];
   const unsafe = configUnsafeReason(id, { allowSpaces: type === "dn" });
   if (unsafe) return [`${unsafe}; IKE IDs land in strongSwan files and must stay one token`];
   switch (type) {

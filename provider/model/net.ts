@@ -74,3 +74,14 @@ export function isFqdn(text: string): boolean {
   if (labels.every((label) => /^\d+$/.test(label))) return false; // all-digit names are mistyped addresses
   return labels.every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
+
+/**
+ * A Linux interface name as it may stand in an iptables or shell command: 1–15 letters, digits, `_ . -`, never
+ * starting with `-` (it would be read as an option) or `.`.
+ */
+export const INTERFACE_NAME_RE = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,14}$/;
+export const INTERFACE_NAME_RULE = "must be an interface name such as eth1 (1–15 letters, digits, _ . -, starting with a letter, digit or _)";
+
+export function isInterfaceName(text: string): boolean {
+  return INTERFACE_NAME_RE.test(text);
+}

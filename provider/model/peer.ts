@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { configUnsafeReason } from "./config-safe";
 import { detectIkeIdType, IKE_ID_TYPES, ikeIdProblems, isIkeIdType, normaliseIkeId, type IkeIdType } from "./ike-id";
@@ -7,10 +8,25 @@ import { ALWAYS, report } from "./refine";
 /** CloudStack's `verifyDomainName` limit. */
 const MAX_GATEWAY_NAME_LENGTH = 190;
 
+const NOT_A_PEER_RANGES = new Set(["unspecified", "loopback", "multicast", "broadcast"]);
+
+/**
+ * A peer address that is no single remote host: unspecified (strongSwan reads `right=0.0.0.0` / `::` as %any, a
+ * responder for anyone), loopback, multicast or broadcast. IPv4-mapped IPv6 forms count as their IPv4 address.
+ */
+export function degenerateAddressProblem(address: string): string | undefined {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(address);
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const range = parsed.range();
+  if (!NOT_A_PEER_RANGES.has(range)) return undefined;
+  const why = range === "unspecified" ? "strongSwan reads it as %any, which would accept any peer" : "it is not the address of one remote router";
+  return `is a${range === "unspecified" ? "n" : ""} ${range} address: ${why}; write the branch router's public address`;
+}
+
 export function gatewayProblem(gateway: string): string | undefined {
   const unsafe = configUnsafeReason(gateway);
   if (unsafe) return `${unsafe}; write an IPv4/IPv6 address or a host name`;
-  if (isStrictIpv4(gateway) || isIpv6(gateway)) return undefined;
+  if (isStrictIpv4(gateway) || isIpv6(gateway)) return degenerateAddressProblem(gateway);
   // Decimal, octal and hex parts (`127.1`, `010.0.0.1`, `0x7f.0.0.1`) are all IPv4 to inet_aton/getaddrinfo, which
   // strongSwan uses to resolve a host name: refuse every such "name", not only the all-decimal ones.
   if (/^(?:\d+|0x[\da-f]*)(?:\.(?:\d+|0x[\da-f]*))*\.?$/i.test(gateway)) {

@@ -53,6 +53,13 @@ export function checkGatewayPlacement(sites: readonly PlacedSite[]): Issue[] {
         if (pa.type === "dynamic" && pb.type === "dynamic" && comparable(pa.remoteId, "id", pa.remoteIdType) === comparable(pb.remoteId, "id", pb.remoteIdType)) {
           issues.push(makeIssue(at(b, "customerGateway.peer.remoteId"), "duplicate-remote-id", `${JSON.stringify(pb.remoteId)} is also the ID of ${a.source} on ${key}; each dynamic peer needs its own IKE ID`));
         }
+        for (const [dyn, stat] of [[b, a], [a, b]] as const) {
+          const pd = dyn.site.customerGateway.peer;
+          const ps = stat.site.customerGateway.peer;
+          if (pd.type === "dynamic" && ps.type === "static" && (pd.remoteIdType === "ipv4" || pd.remoteIdType === "ipv6") && comparable(pd.remoteId, "id") === comparable(ps.gateway, "gateway")) {
+            issues.push(makeIssue(at(dyn, "customerGateway.peer.remoteId"), "remote-id-is-static-peer", `${JSON.stringify(pd.remoteId)} is the address of the static peer in ${stat.source} on ${key}; the router's secret for that peer is keyed by this address, so its key would also authenticate this ID. Give the branch another ID (e.g. an e-mail or FQDN ID)`));
+          }
+        }
         if (pa.type === "static" && pb.type === "static" && comparable(pa.gateway, "gateway") === comparable(pb.gateway, "gateway")) {
           issues.push(makeIssue(at(b, "customerGateway.peer.gateway"), "duplicate-gateway", `${JSON.stringify(pb.gateway)} is also the peer of ${a.source} on ${key}; the router keys its config by peer address, so the two would overwrite each other`));
         }

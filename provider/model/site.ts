@@ -3,7 +3,7 @@ import { checkCustomerGateway, customerGatewayShape, resolveCustomerGateway, sto
 import { buildSite2SiteVpnDataBag, type Site2SiteVpnDataBag } from "./databag";
 import { DEFAULT_PUBLIC_INTERFACE } from "./defaults";
 import { issuesFromZod, makeIssue, type Issue } from "./issues";
-import { cidrsOverlap, isAligned, isStrictIpv4, parseIpv4Cidr, formatCidr } from "./net";
+import { cidrsOverlap, isAligned, isStrictIpv4, parseIpv4Cidr, formatCidr, INTERFACE_NAME_RE, INTERFACE_NAME_RULE } from "./net";
 import { pskProblems, RECOMMENDED_PSK_LENGTH } from "./psk";
 import { ALWAYS, isRecord, report } from "./refine";
 
@@ -26,7 +26,7 @@ export const siteVpnGatewaySchema = z.strictObject({
   vpcId: z.string().min(1).optional().meta({ description: "CloudStack id of the VPC the site attaches to." }),
   vpcCidr: z.string().meta({ description: "The VPC's CIDR (the local side of the tunnel).", examples: ["10.1.0.0/16"] }),
   publicIp: z.string().optional().meta({ description: "The VPN gateway's public IPv4 address. Required to render configs." }),
-  publicInterface: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/).default(DEFAULT_PUBLIC_INTERFACE).meta({ description: "The virtual router's public interface." }),
+  publicInterface: z.string().regex(INTERFACE_NAME_RE, INTERFACE_NAME_RULE).default(DEFAULT_PUBLIC_INTERFACE).meta({ description: "The virtual router's public interface." }),
 });
 
 export const siteSchema = z
@@ -54,6 +54,13 @@ export const siteSchema = z
       report(ctx, ["vpnGateway", "publicIp"], "invalid-ip", `${JSON.stringify(gw.publicIp)} is not a dotted-quad IPv4 address; write four decimal octets, e.g. 198.51.100.10`);
     }
     const cg: Record<string, unknown> = isRecord(site.customerGateway) ? site.customerGateway : {};
+    const peer: Record<string, unknown> = isRecord(cg.peer) ? cg.peer : {};
+    if (peer.type === "dynamic" && typeof peer.remoteId === "string" && typeof gw.publicIp === "string" && peer.remoteId === gw.publicIp) {
+      report(ctx, ["customerGateway", "peer", "remoteId"], "remote-id-is-gateway", `${JSON.stringify(peer.remoteId)} is the VPN gateway's own public address; the router's own secrets (e.g. CloudStack's remote-access VPN key) are keyed by it, so they would authenticate this ID. Give the branch its own ID (e.g. branch@example.com)`);
+    }
+    if (peer.type === "static" && typeof peer.gateway === "string" && typeof gw.publicIp === "string" && peer.gateway === gw.publicIp) {
+      report(ctx, ["customerGateway", "peer", "gateway"], "gateway-is-vpn-gateway", `${JSON.stringify(peer.gateway)} is the VPN gateway's own public address; write the branch router's address`);
+    }
     if (vpc && typeof vpc !== "string" && Array.isArray(cg.cidrList)) {
       cg.cidrList.forEach((text: unknown, index: number) => {
         const cidr = typeof text === "string" ? parseIpv4Cidr(text) : undefined;

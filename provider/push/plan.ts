@@ -1,5 +1,5 @@
 import type { Site2SiteVpnDataBag } from "../model/databag";
-import { isStrictIpv4 } from "../model/net";
+import { INTERFACE_NAME_RULE, isInterfaceName, isStrictIpv4 } from "../model/net";
 import { dynamicConnectionName } from "../render/names";
 import { ownFirewall, type OwnFirewall } from "../render/push-firewall";
 import type { FirewallRule, RenderedFile } from "../render/types";
@@ -94,7 +94,7 @@ const uniq = (xs: string[]): string[] => [...new Set(xs)];
 /** Validates the gateway fields every push needs; throws PushInputError naming the field. */
 export function checkGateway(publicIp: string, publicInterface: string): void {
   if (!isStrictIpv4(publicIp)) throw new PushInputError(`\`publicIp\` ${JSON.stringify(publicIp)} is not a dotted-quad IPv4 address; give the VPN gateway's public IP, e.g. 198.51.100.10`);
-  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(publicInterface)) throw new PushInputError(`\`publicInterface\` ${JSON.stringify(publicInterface)} is not an interface name (1–15 letters, digits, . _ -)`);
+  if (!isInterfaceName(publicInterface)) throw new PushInputError(`\`publicInterface\` ${JSON.stringify(publicInterface)} ${INTERFACE_NAME_RULE}`);
 }
 
 /** One peer's render, checked, plus the record the state keeps for it. */

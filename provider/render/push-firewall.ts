@@ -1,4 +1,5 @@
 import type { FirewallRule } from "./types";
+import { isInterfaceName } from "../model/net";
 
 /**
  * The push's own iptables chains. The VR's tuples name built-in chains (INPUT, POSTROUTING, FORWARD…); a pushed
@@ -99,7 +100,7 @@ export function canonicalRule(rule: string, chain?: string): string {
     } else throw new Error(`firewall rule ${JSON.stringify(rule)}: option ${opt} is outside the pushed grammar`);
   }
   if (!target) throw new Error(`firewall rule ${JSON.stringify(rule)}: no target (-j)`);
-  for (const name of [i, o]) if (name !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(name)) throw new Error(`firewall rule ${JSON.stringify(rule)}: ${JSON.stringify(name)} is not an interface name`);
+  for (const name of [i, o]) if (name !== undefined && !isInterfaceName(name)) throw new Error(`firewall rule ${JSON.stringify(rule)}: ${JSON.stringify(name)} is not an interface name`);
   if (p !== undefined && !/^(udp|tcp|esp|icmp)$/.test(p)) throw new Error(`firewall rule ${JSON.stringify(rule)}: protocol ${p} is outside the pushed grammar`);
   const parts = [`-A ${chain ?? t[1]}`];
   if (s && s !== "0.0.0.0/0") parts.push(`-s ${s}`);

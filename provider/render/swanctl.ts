@@ -1,3 +1,4 @@
+import { dynamicResponderId } from "../model/responder-id";
 import type { SiteSpec } from "../model/site";
 import { swanctlIkeId } from "./ids";
 import { strongswanProposals } from "./lifetimes";
@@ -25,6 +26,8 @@ export function renderSwanctl(site: SiteSpec, options: { psk?: string } = {}): H
   const dynamic = cg.peer.type === "dynamic";
   const version = dynamic ? 2 : cg.ikeVersion === "ikev1" ? 1 : cg.ikeVersion === "ikev2" ? 2 : 0;
   const publicIp = publicIpOf(site);
+  // A dynamic connection's own identity is one no address-keyed secret can match (model/responder-id.ts).
+  const localId = dynamic ? swanctlIkeId(dynamicResponderId(publicIp), "fqdn") : publicIp;
   const remoteId = cg.peer.type === "dynamic" ? swanctlIkeId(cg.peer.remoteId, cg.peer.remoteIdType) : `"${cg.peer.gateway}"`;
   const childNames = cg.splitConnections ? cg.cidrList.map((_, i) => (i === 0 ? name : `${name}-${i + 1}`)) : [name];
   const children: Node[] = childNames.map((child, i) => ({
@@ -49,7 +52,7 @@ export function renderSwanctl(site: SiteSpec, options: { psk?: string } = {}): H
       `encap = ${cg.forceEncap ? "yes" : "no"}`,
       "mobike = no",
       ...(cg.dpd ? [`dpd_delay = ${cg.dpdDelaySeconds}s`, ...(version === 1 ? [`dpd_timeout = ${cg.dpdTimeoutSeconds}s`] : [])] : []),
-      { section: "local", body: ["auth = psk", `id = ${publicIp}`] },
+      { section: "local", body: ["auth = psk", `id = ${localId}`] },
       { section: "remote", body: ["auth = psk", `id = ${remoteId}`] },
       { section: "children", body: children },
     ],

@@ -2,6 +2,7 @@ import type { Site2SiteVpnDataBag } from "../model/databag";
 import { DEFAULT_DPD_DELAY_SECONDS, DEFAULT_DPD_TIMEOUT_SECONDS } from "../model/defaults";
 import type { IkeIdType } from "../model/ike-id";
 import { netmaskOf, numberToIpv4, parseIpv4Cidr } from "../model/net";
+import { dynamicResponderId } from "../model/responder-id";
 import { strokeIkeId } from "./ids";
 import { strongswanProposals, vrMinutes } from "./lifetimes";
 import { createHash } from "node:crypto";
@@ -45,7 +46,8 @@ function confLines(bag: Site2SiteVpnDataBag, name: string): string[] {
     `#conn for ${name}: dynamic peer ${bag.peer_id} (cloudstack-s2s)`,
     `conn ${name}`,
     ` left=${bag.local_public_ip}`,
-    ` leftid=${bag.local_public_ip}`,
+    // Never the router's address: CloudStack's own secrets are keyed by it and would match this lookup too.
+    ` leftid=${strokeIkeId(dynamicResponderId(bag.local_public_ip), "fqdn")}`,
     ` leftsubnet=${bag.local_guest_cidr}`,
     " right=%any",
     ` rightid=${strokeIkeId(bag.peer_id ?? "", peerIdType(bag))}`,

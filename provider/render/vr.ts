@@ -1,4 +1,5 @@
 import type { Site2SiteVpnDataBag } from "../model/databag";
+import { isInterfaceName, INTERFACE_NAME_RULE } from "../model/net";
 import { parseDataBag } from "../model/databag-schema";
 import { DEFAULT_PUBLIC_INTERFACE } from "../model/defaults";
 import { ValidationError } from "../model/issues";
@@ -22,6 +23,6 @@ export function renderVr(bag: Site2SiteVpnDataBag, options: VrRenderOptions = {}
   const checked = parseDataBag(bag);
   if (!checked.bag) throw new ValidationError(checked.issues, "site2sitevpn data bag");
   const dev = options.publicInterface ?? DEFAULT_PUBLIC_INTERFACE;
-  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(dev)) throw new ValidationError([{ path: "publicInterface", code: "invalid-interface", severity: "error", message: `\`publicInterface\` ${JSON.stringify(dev)} is not an interface name (1–15 letters, digits, . _ -)` }]);
+  if (!isInterfaceName(dev)) throw new ValidationError([{ path: "publicInterface", code: "invalid-interface", severity: "error", message: `\`publicInterface\` ${JSON.stringify(dev)} ${INTERFACE_NAME_RULE}` }]);
   return checked.bag.dynamic_peer ? renderDynamicVr(checked.bag, dev, options.previous) : renderStaticVr(checked.bag, dev, options.previous);
 }

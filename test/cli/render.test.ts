@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -88,7 +88,7 @@ describe("render SITE --target", () => {
     ["an unknown output", ["render", LYON, "--target", "vr", "--output", "yaml"], /--output must be text or json/],
     ["an unknown option", ["render", LYON, "--target", "vr", "--force"], /unknown option --force/],
     ["a missing option value", ["render", LYON, "--target"], /--target needs a value/],
-    ["an unsafe --public-interface", ["render", LYON, "--target", "vr", "--public-interface", "eth1;reboot"], /--public-interface "eth1;reboot" is not an interface name/],
+    ["an unsafe --public-interface", ["render", LYON, "--target", "vr", "--public-interface", "eth1;reboot"], /--public-interface "eth1;reboot" must be an interface name/],
   ])("fails when given %s (usage, exit 2)", async (_label, argv, reason) => {
     const { code, stderr } = await run(argv, env);
     expect(code).toBe(2);
@@ -151,6 +151,48 @@ describe("render SITE --out DIR", () => {
   it("writes the peer's secrets with mode 0600", async () => {
     await run(["render", LYON, "--target", "peer", "--out", dir], env);
     expect(await modeOf(join(dir, "etc/ipsec.d/s2s-branch-lyon.secrets"))).toBe(0o600);
+  });
+
+  it("never puts the key into an existing file: a file already at the target (here with a second, 0644 link) keeps its old content", async () => {
+    // GIVEN a world-readable file at the secrets path, also reachable under another name
+    const target = join(dir, "etc/ipsec.d/s2s-branch-lyon.secrets");
+    await mkdir(join(dir, "etc/ipsec.d"), { recursive: true });
+    await writeFile(target, "old\n", { mode: 0o644 });
+    await link(target, join(dir, "other-name"));
+    // WHEN the site is rendered over it
+    const { code } = await run(["render", LYON, "--target", "peer", "--out", dir], env);
+    expect(code).toBe(0);
+    // THEN the key went into a new 0600 file (created with its mode, renamed into place); the old inode never held it
+    expect(await readFile(join(dir, "other-name"), "utf8")).toBe("old\n");
+    expect(await modeOf(target)).toBe(0o600);
+    expect(await readFile(target, "utf8")).toContain(LYON_PSK);
+    expect((await readdir(join(dir, "etc/ipsec.d"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("fails when a symbolic link stands at a target file, and writes nothing through it", async () => {
+    const elsewhere = join(dir, "elsewhere");
+    await writeFile(elsewhere, "untouched\n", { mode: 0o644 });
+    await mkdir(join(dir, "out/etc/ipsec.d"), { recursive: true });
+    await symlink(elsewhere, join(dir, "out/etc/ipsec.d/s2s-branch-lyon.secrets"));
+    const { code, stderr } = await run(["render", LYON, "--target", "peer", "--out", join(dir, "out")], env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/s2s-branch-lyon\.secrets is a symbolic link; refusing to write through it/);
+    expect(stderr).not.toContain(LYON_PSK);
+    expect(await readFile(elsewhere, "utf8")).toBe("untouched\n");
+  });
+
+  it("fails when a folder below --out is a symbolic link", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), "s2s-elsewhere-"));
+    try {
+      await mkdir(join(dir, "out"), { recursive: true });
+      await symlink(elsewhere, join(dir, "out/etc"));
+      const { code, stderr } = await run(["render", LYON, "--target", "vr", "--out", join(dir, "out")], env);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/out\/etc is a symbolic link/);
+      expect(await readdir(elsewhere)).toEqual([]);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("writes nothing when the PSK variable is missing", async () => {

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import * as ipaddr from "ipaddr.js";
 import { DN_ATTRIBUTES } from "../../provider/model/ike-id";
 import { formatCidr } from "../../provider/model/net";
 
@@ -11,12 +12,20 @@ export const dn = fc
   .map((rdns) => rdns.map(([k, v]) => `${k}=${v}`).join(", "));
 
 export type IdCase = { id: string; type: "ipv4" | "ipv6" | "fqdn" | "email" | "dn" };
+/** The unspecified address in any spelling (`::`, `0:0::0`, `::ffff:0.0.0.0`) matches any peer: never a valid ID. */
+function isAllZero(address: string): boolean {
+  const bytes = ipaddr.parse(address).toByteArray();
+  return bytes.every((b, i) => b === 0 || (bytes.length === 16 && (i === 10 || i === 11) && b === 0xff));
+}
+/** The namespace of the VPC side's own identity (vpn-<ip>.s2s.invalid): a branch may not claim it. */
+const reserved = (name: string) => /(^|[.@])s2s\.invalid$/i.test(name);
+
 export const ikeId: fc.Arbitrary<IdCase> = fc.oneof(
-  email.map((id) => ({ id, type: "email" as const })),
-  fqdn.map((id) => ({ id, type: "fqdn" as const })),
+  email.filter((id) => !reserved(id)).map((id) => ({ id, type: "email" as const })),
+  fqdn.filter((id) => !reserved(id)).map((id) => ({ id, type: "fqdn" as const })),
   dn.map((id) => ({ id, type: "dn" as const })),
-  fc.ipV4().map((id) => ({ id, type: "ipv4" as const })),
-  fc.ipV6().filter((id) => id.includes(":")).map((id) => ({ id, type: "ipv6" as const })),
+  fc.ipV4().filter((id) => !isAllZero(id)).map((id) => ({ id, type: "ipv4" as const })),
+  fc.ipV6().filter((id) => id.includes(":") && !isAllZero(id)).map((id) => ({ id, type: "ipv6" as const })),
 );
 
 /** Characters a PSK may hold: everything but `"`, line breaks and control characters — including the tricky ones. */

@@ -40,12 +40,28 @@ describe("dynamic-peer variant (apache/cloudstack#13512)", () => {
     [{ ...DYNAMIC, sourcecidrlist: "198.51.100.0/33" }, /source cidr list 198\.51\.100\.0\/33 contains an invalid cidr/],
     [{ ...WITHOUT_GATEWAY }, /ip\/Domain is required unless dynamicpeer is true/],
     [{ ...STATIC_GATEWAY, remoteid: "x.example.com" }, /remote id can only be set when dynamicpeer is true/],
+    // Issue 10: identities strongSwan reads as "anyone", and static "peers" it would read as %any.
+    [{ ...DYNAMIC, remoteid: "0.0.0.0" }, /remote id "0\.0\.0\.0" is a wildcard/],
+    [{ ...DYNAMIC, remoteid: "::" }, /remote id "::" is a wildcard/],
+    [{ ...DYNAMIC, remoteid: "0:0::0" }, /remote id "0:0::0" is the unspecified address/],
+    [{ ...DYNAMIC, remoteid: "%any" }, /remote id "%any" is a wildcard/],
+    [{ ...DYNAMIC, remoteid: "*" }, /remote id "\*" is a wildcard/],
+    [{ ...DYNAMIC, remoteid: "*.example.com" }, /contains \*/],
+    [{ ...DYNAMIC, remoteid: "C=FR, CN=*" }, /contains \*/],
+    [{ ...DYNAMIC, remoteid: " " }, /is blank/],
+    [{ ...STATIC_GATEWAY, gateway: "0.0.0.0" }, /ip 0\.0\.0\.0 is an unspecified address: strongSwan reads it as %any/],
   ])("fails with 431 %#", async (params, text) => {
     const { admin } = await startTestCloud({ variant: "dynamic-peer" });
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const reply = await admin.call("createVpnCustomerGateway", clean);
     expect(reply.status).toBe(431);
     expect(reply.body.createvpncustomergatewayresponse.errortext).toMatch(text);
+  });
+
+  it("the stock variant keeps answering as CloudStack does: a 0.0.0.0 gateway is accepted there", async () => {
+    const { admin } = await startTestCloud();
+    const job = await admin.run("createVpnCustomerGateway", { ...STATIC_GATEWAY, gateway: "0.0.0.0" });
+    expect(job.jobresult.vpncustomergateway.gateway).toBe("0.0.0.0");
   });
 
   it("sends a bag with peer_id and no peer_gateway_ip, and the status check keys on peer_id", async () => {

@@ -53,7 +53,7 @@ describe("ikeIdProblems", () => {
     ["branch#1.example.com", "fqdn", /#/],
     ["branch\\x.example.com", "fqdn", /backslash/],
     ["{branch}.example.com", "fqdn", /\{ or \}/],
-    ["%any", "fqdn", /starts with %/],
+    ["%anything", "fqdn", /starts with %/],
     ["branch example.com", "fqdn", /white space/],
     ["branch\t@example.com", "email", /control character/],
     ["CN=a\nCN=b", "dn", /control character/],

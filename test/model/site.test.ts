@@ -38,7 +38,8 @@ describe("parseSite", () => {
     ["vpcCidr", "10.1.0.1/16", /host bits set; use 10\.1\.0\.0\/16/],
     ["publicIp", "198.51.100", /dotted-quad/],
     ["publicIp", "198.051.100.10", /dotted-quad/],
-    ["publicInterface", "eth1; reboot", /match|pattern|Invalid/i],
+    ["publicInterface", "eth1; reboot", /must be an interface name such as eth1/],
+    ["publicInterface", "-eth1", /must be an interface name .*starting with a letter, digit or _/],
   ])("fails when vpnGateway.%s is %j", (field, value, reason) => {
     expect(at(parseSite(siteInput({ vpnGateway: { [field]: value } })).issues, `vpnGateway.${field}`)[0]?.message).toMatch(reason);
   });

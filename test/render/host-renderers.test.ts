@@ -67,9 +67,9 @@ describe("renderPeer (branch router side)", () => {
     expect(s.get("keyexchange")).toBe("ikev2");
   });
 
-  it("writes the secret for its own ID and the gateway's address, file 0600", () => {
+  it("writes the secret for its own ID and the VPC side's dynamic-connection identity, file 0600", () => {
     const r = renderPeer(dynamicSite());
-    expect(parseSecretsLine(r.files[1]!.content)).toEqual({ selectors: ["branch@example.com", "198.51.100.10"], type: "PSK", secret: TEST_PSK });
+    expect(parseSecretsLine(r.files[1]!.content)).toEqual({ selectors: ["branch@example.com", "@vpn-198-51-100-10.s2s.invalid"], type: "PSK", secret: TEST_PSK });
     expect(r.files[1]!.mode).toBe(0o600);
   });
 

@@ -48,6 +48,8 @@ describe("rendering round-trip (property, 10 000 cases per property)", () => {
         // Written out here, independently of the renderer: FQDNs take strongSwan's "@", DNs are quoted.
         const idToken = x.id.type === "fqdn" ? `@${id}` : x.id.type === "dn" ? `"${id}"` : id;
         const swanctlToken = `"${x.id.type === "fqdn" ? `@${id}` : id}"`;
+        // The VPC side's identity for dynamic connections, written out independently of model/responder-id.ts.
+        const responder = `vpn-${x.publicIp.split(".").join("-")}.s2s.invalid`;
         const cidrs = x.cidrs;
         const split = x.split && cidrs.length > 1;
 
@@ -58,6 +60,7 @@ describe("rendering round-trip (property, 10 000 cases per property)", () => {
         expect(main.get("rightid")).toBe(idToken);
         expect(main.get("right")).toBe("%any");
         expect(main.get("left")).toBe(x.publicIp);
+        expect(main.get("leftid")).toBe(`@${responder}`);
         expect(main.get("leftsubnet")).toBe(x.vpc);
         expect(main.get("ike")).toBe(`${policyText(x.ike).replace(/;/g, "-")}!`);
         expect(main.get("esp")).toBe(`${policyText(x.esp).replace(/;/g, "-")}!`);
@@ -71,6 +74,7 @@ describe("rendering round-trip (property, 10 000 cases per property)", () => {
         // swanctl
         const tree = parseSwanctl(renderSwanctl(s).files[0]!.content);
         expect(value(tree, "connections", "s2s-site", "remote", "id")).toBe(swanctlToken);
+        expect(value(tree, "connections", "s2s-site", "local", "id")).toBe(`"@${responder}"`);
         expect(value(tree, "secrets", "ike-s2s-site", "id-1")).toBe(swanctlToken);
         const secret = value(tree, "secrets", "ike-s2s-site", "secret")!;
         expect(Buffer.from(secret.replace(/^0s/, ""), "base64").toString("utf8")).toBe(x.psk);
@@ -80,12 +84,13 @@ describe("rendering round-trip (property, 10 000 cases per property)", () => {
         const peerMain = parseIpsecConf(peer.files[0]!.content)[0]!.settings;
         expect(peerMain.get("leftid")).toBe(idToken);
         expect(peerMain.get("right")).toBe(x.publicIp);
+        expect(peerMain.get("rightid")).toBe(`@${responder}`);
         expect(peerMain.get("rightsubnet")).toBe(x.vpc);
-        expect(parseSecretsLine(peer.files[1]!.content)).toEqual({ selectors: [idToken, x.publicIp], type: "PSK", secret: x.psk });
+        expect(parseSecretsLine(peer.files[1]!.content)).toEqual({ selectors: [idToken, `@${responder}`], type: "PSK", secret: x.psk });
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000); // 10 000 full renders: ~10 s alone, several times that on a loaded 2-core machine
 
   it("auto-detection agrees with the declared type for every generated ID", () => {
     fc.assert(

@@ -12,6 +12,8 @@ import { cidrsOverlap, cleanCidrList, isValidCidrList, isValidIp4, verifyDomainN
 import { javaSplit } from "../validation/java-split";
 import { isValidS2SVpnPolicy } from "../validation/policy";
 import { detectRemoteIdType } from "../validation/remote-id";
+import { wildcardIdProblem } from "../../model/ike-id";
+import { degenerateAddressProblem } from "../../model/peer";
 import type { World } from "../world";
 
 export const SUBNETS_LIMIT = 10;
@@ -41,12 +43,18 @@ function checkPeer(variant: ApiVariant, params: Params): Peer {
   if (!dynamicPeer) {
     if (gateway === undefined || gateway === "") throw invalidParameterValue(texts.gatewayRequiredForStaticPeer());
     if (!isValidIp4(gateway) && !verifyDomainName(gateway)) throw invalidParameterValue(texts.invalidGateway(gateway));
+    // The dynamic-peer API is ours to define: it refuses a "peer" that strongSwan would read as %any.
+    const degenerate = isValidIp4(gateway) ? degenerateAddressProblem(gateway) : undefined;
+    if (degenerate) throw invalidParameterValue(texts.degenerateGateway(gateway, degenerate));
     if (remoteId !== undefined) throw invalidParameterValue(texts.remoteIdOnlyForDynamicPeer());
     if (sourceCidrList !== undefined) throw invalidParameterValue(texts.sourceCidrListOnlyForDynamicPeer());
     return { gateway };
   }
   if (gateway !== undefined && gateway !== "") throw invalidParameterValue(texts.gatewayForbiddenForDynamicPeer(gateway));
   if (remoteId === undefined || remoteId === "") throw invalidParameterValue(texts.remoteIdRequired());
+  // Checked before the type: `0.0.0.0`, `::` or `%any` would make the router's responder match any peer.
+  const wildcard = wildcardIdProblem(remoteId);
+  if (wildcard) throw invalidParameterValue(texts.wildcardRemoteId(remoteId, wildcard));
   if (detectRemoteIdType(remoteId) === undefined) throw invalidParameterValue(texts.invalidRemoteId(remoteId));
   if (sourceCidrList !== undefined && !isValidCidrList(sourceCidrList)) {
     throw invalidParameterValue(texts.invalidSourceCidrList(sourceCidrList));

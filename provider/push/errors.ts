@@ -7,6 +7,7 @@ export type PushStep =
   | "render"
   | "lock"
   | "snapshot"
+  | "check-secrets"
   | "upload"
   | "check-conf"
   | "check-firewall"
@@ -24,6 +25,7 @@ const FIX: Record<PushStep, string> = {
   render: "fix the input named above",
   lock: "another push to this gateway holds /run/cloudstack-s2s-push.lock; retry when it is done (a stuck holder ends when its SSH session does)",
   snapshot: "check that strongSwan runs on the gateway (`ipsec statusall`) and that iptables-save works there",
+  "check-secrets": "remove or re-key the secret named above on the gateway (it is not one this project wrote), or give the branch an ID no other secret names; nothing was changed",
   upload: "check free space and permissions of /etc/ipsec.d on the gateway",
   "check-conf": "the uploaded bytes differ from the rendered ones; check the gateway's disk and retry",
   "check-firewall": "iptables-restore rejected the rules shown; report it with the rule text",

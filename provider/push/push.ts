@@ -3,6 +3,8 @@ import { restoreToTarget } from "../render/push-firewall";
 import { firstLines, PushError, PushInputError, type PushStep } from "./errors";
 import type { GatewayHost, HeldCommand } from "./gateway-host";
 import { connectionProblems, firewallProblems, ofBase, ownLoaded, readFirewall, readGateway, readOwnFiles, readStatus, STATE_PATH, type GatewayView } from "./gateway-state";
+import { dynamicResponderId } from "../model/responder-id";
+import { foreignSecretConflicts, readForeignSecrets } from "./foreign-secrets";
 import { acquireRemoteLock, withHostMutex } from "./lock";
 import { OWN_CONNECTION, planDynamicPeers, type DynamicPeersInput, type PushPlan } from "./plan";
 import { restoreSnapshot, tempPathFor, waitUntil } from "./restore";
@@ -98,6 +100,12 @@ export function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => 
       } catch (e) {
         const failed: PushStep = e instanceof StateFileError ? "snapshot" : "render";
         throw new PushError(failed, host.identity, `${(e as Error).message} (nothing was changed)`, true);
+      }
+      const ids = plan.state.peers.map((p) => p.bag.peer_id ?? "").filter(Boolean);
+      if (ids.length > 0) {
+        const foreign = await step("check-secrets", () => readForeignSecrets(host));
+        const conflicts = foreignSecretConflicts(foreign, [...ids, dynamicResponderId(plan.state.gateway.publicIp)]);
+        if (conflicts.length > 0) throw new PushError("check-secrets", host.identity, `${conflicts.join("; ")} (nothing was changed)`, true);
       }
       before = snap;
       const changed = await transaction(host, plan, snap, temps, step, verifyTimeoutMs);

@@ -30,6 +30,8 @@ export class FakeGatewayHost implements GatewayHost {
   loaded: { name: string; remoteId: string; localTs: string[]; remoteTs: string[] }[] = [];
   log: string[] = [];
   failures: FakeFailure[] = [];
+  /** What the gateway's foreign secrets files hold, as the push's selector reader prints it (`file\tselectors`). */
+  foreignSelectors = "";
   /** When false, `ipsec update` does nothing (a starter that ignores SIGHUP). */
   updateLoads = true;
   lockHeld = false;
@@ -125,6 +127,7 @@ export class FakeGatewayHost implements GatewayHost {
       this.update();
       return { code: 0, stdout: "", stderr: "" };
     }
+    if (command.startsWith("awk ")) return { code: 0, stdout: this.foreignSelectors, stderr: "" };
     if (/^ipsec down s2s-[a-z0-9-]+$/.test(command) || /^conntrack -D /.test(command)) return { code: 0, stdout: "", stderr: "" };
     return { code: 127, stdout: "", stderr: `fake: unknown command ${command}` };
   }

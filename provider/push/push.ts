@@ -43,6 +43,11 @@ async function mustRun(host: GatewayHost, step: PushStep, command: string, stdin
   if (!ok(r.code, r.stdout + r.stderr)) throw new StepFailure(step, `\`${command}\` exited ${r.code}: ${firstLines(r.stderr || r.stdout)}`);
 }
 
+/** `s2s-<id>-<hash>-g<gen>[-N]` → `s2s-<id>-<hash>` (the peer's files and every generation share it). */
+function generationBase(name: string): string {
+  return name.replace(/-g[0-9a-f]{8}(-\d+)?$/, "");
+}
+
 const sha = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
 
 /**
@@ -143,7 +148,13 @@ async function transaction(
   // Connections of removed conf files that are still loaded (any generation): unloaded by the reload, then ended.
   const expectedNames = new Set(plan.connections.map((c) => c.name));
   const goneBases = removals.filter((p) => p.endsWith(".conf")).map((p) => p.slice(p.lastIndexOf("/") + 1, -5));
-  const strayConns = ownLoaded(snap.status).map((c) => c.name).filter((n) => !expectedNames.has(n) && goneBases.some((b) => ofBase(n, b)));
+  // Also old generations of a peer this push renders whose settings changed in a way its record cannot show (the
+  // renderer itself changed, e.g. the VPC side's identity in issue 10): unloaded by the reload, their SA ended once —
+  // one re-authentication, and no SA authenticated under the old layout survives the migration.
+  const renderedBases = new Set(plan.connections.map((c) => generationBase(c.name)));
+  const strayConns = ownLoaded(snap.status)
+    .map((c) => c.name)
+    .filter((n) => !expectedNames.has(n) && (goneBases.some((b) => ofBase(n, b)) || (renderedBases.has(generationBase(n)) && !keepBases.some((b) => ofBase(n, b)))));
   const toWrite = writes.filter((f) => {
     const cur = snap.files.get(f.path);
     return !cur || cur.mode !== f.mode || !cur.content.equals(Buffer.from(f.content, "utf8"));

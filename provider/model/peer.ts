@@ -41,7 +41,7 @@ export const staticPeerSchema = z
     type: z.literal("static").meta({ description: "The peer has a fixed public address." }),
     gateway: z.string().meta({
       title: "Peer gateway",
-      description: "The peer's public IPv4/IPv6 address (strict dotted quad for IPv4) or host name.",
+      description: "The peer's public IPv4/IPv6 address (strict dotted quad for IPv4) or host name. Unspecified, loopback, multicast and broadcast addresses are refused.",
       examples: ["203.0.113.20"],
     }),
   })
@@ -69,7 +69,7 @@ export const dynamicPeerSchema = z
     type: z.literal("dynamic").meta({ description: "The peer's address changes; it is identified by its IKE ID." }),
     remoteId: z.string().meta({
       title: "Remote IKE ID",
-      description: "The IKE identity the branch router sends (`leftid` on its side); the PSK is indexed by it.",
+      description: "The IKE identity the branch router sends (`leftid` on its side); the PSK is indexed by it. Wildcards (`%any`, `*`, `0.0.0.0`, `::`), strongSwan type prefixes and `*.s2s.invalid` (the VPC side's own namespace) are refused.",
       examples: ["branch@example.com", "@branch.example.com", "C=FR, O=Example, CN=branch"],
     }),
     remoteIdType: z.enum(IKE_ID_TYPES).optional().meta({

@@ -74,7 +74,7 @@ describeE2e("refusals by a VR configured from renderVr", () => {
   it("refuses an unknown IKE ID", async () => {
     const other = dynamicSite({ name: "site-a", remoteId: "other@example.com", cidrList: ["192.168.11.0/24"], allowedSourceCidrs: ["203.0.113.0/25"], psk: siteA.customerGateway.ipsecPsk as string });
     const { cpe, mark } = await attempt_("x", peerRenderOf(other));
-    await vr.waitForLog("looking for peer configs matching 198.51.100.10[198.51.100.10]...203.0.113.25[other@example.com]", { since: mark, timeoutMs: 5_000 });
+    await vr.waitForLog("looking for peer configs matching 198.51.100.10[vpn-198-51-100-10.s2s.invalid]...203.0.113.25[other@example.com]", { since: mark, timeoutMs: 5_000 });
     await vr.waitForLog("no matching peer config found", { since: mark, timeoutMs: 5_000 });
     await vr.waitForLog("generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]", { since: mark, timeoutMs: 5_000 });
     await cpe.waitForLog("received AUTHENTICATION_FAILED notify error", { timeoutMs: 5_000 });
@@ -83,7 +83,7 @@ describeE2e("refusals by a VR configured from renderVr", () => {
 
   it("refuses A's ID with a wrong key", async () => {
     const { cpe, mark } = await attempt_("x", peerRenderOf(siteA, newPsk()));
-    await vr.waitForLog(`tried 1 shared key for '198.51.100.10' - '${A_ID}', but MAC mismatched`, { since: mark, timeoutMs: 5_000 });
+    await vr.waitForLog(`tried 1 shared key for 'vpn-198-51-100-10.s2s.invalid' - '${A_ID}', but MAC mismatched`, { since: mark, timeoutMs: 5_000 });
     await vr.waitForLog("generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]", { since: mark, timeoutMs: 5_000 });
     await cpe.waitForLog("received AUTHENTICATION_FAILED notify error", { timeoutMs: 5_000 });
     await expectNoTunnel(cpe);
@@ -92,7 +92,7 @@ describeE2e("refusals by a VR configured from renderVr", () => {
   it("refuses A's ID with B's key (secrets keyed by the peer ID alone)", async () => {
     const { cpe, mark } = await attempt_("x", peerRenderOf(siteA, siteB.customerGateway.ipsecPsk as string));
     // Only A's key is tried: with the VR's address in the selectors B's key would match too and be accepted.
-    await vr.waitForLog(`tried 1 shared key for '198.51.100.10' - '${A_ID}', but MAC mismatched`, { since: mark, timeoutMs: 5_000 });
+    await vr.waitForLog(`tried 1 shared key for 'vpn-198-51-100-10.s2s.invalid' - '${A_ID}', but MAC mismatched`, { since: mark, timeoutMs: 5_000 });
     await vr.waitForLog("generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]", { since: mark, timeoutMs: 5_000 });
     expect(vr.logSince(mark)).not.toMatch(/authentication of '.*' with pre-shared key successful/);
     await cpe.waitForLog("received AUTHENTICATION_FAILED notify error", { timeoutMs: 5_000 });

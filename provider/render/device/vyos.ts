@@ -2,7 +2,10 @@ import { SRC, type DeviceSite } from "./device-site";
 import { DH_NUMBER, proposalText, pskCharProblems, rangeProblem, singlePfsProblem, SourcedText, vocabularyProblems, type VendorVocabulary } from "./tables";
 import { header, ikev2Problems, type DeviceVendor } from "./vendor";
 
-const DOCS = ["https://docs.vyos.io/en/sagitta/configuration/vpn/site2site_ipsec.html"];
+const DOCS = [
+  "https://docs.vyos.io/en/sagitta/configuration/vpn/site2site_ipsec.html",
+  "https://github.com/vyos/vyos-1x/blob/current/interface-definitions/vpn_ipsec.xml.in",
+];
 
 /** VyOS 1.4 (sagitta) names; VyOS renders swanctl.conf, so every strongSwan group and ID type is available. */
 export const VYOS: VendorVocabulary = {
@@ -73,7 +76,7 @@ export const vyos: DeviceVendor = {
     t.stmt(`${peer} default-esp-group '${esp}'`);
     t.stmt(`${peer} local-address 'any'`, "the branch's own WAN address, whatever it is today");
     t.stmt(`${peer} remote-address '${d.remoteAddress}'`, SRC.publicIp);
-    if (d.forceEncap) t.stmt(`${peer} force-udp-encapsulation`, SRC.forceEncap);
+    if (d.forceEncap) t.stmt(`${peer} force-encapsulation 'enable'`, SRC.forceEncap);
     const tunnels = d.split ? d.pairs.map((p) => ({ locals: [p.local], sources: [p.localSource, SRC.split] })) : [{ locals: d.pairs.map((p) => p.local), sources: d.pairs.map((p) => p.localSource) }];
     tunnels.forEach((tun, i) => {
       for (const local of tun.locals) t.stmt(`${peer} tunnel ${i} local prefix '${local}'`, ...tun.sources);

@@ -4,7 +4,10 @@ import { header, idTypeProblems, ikev2Problems, type DeviceVendor } from "./vend
 
 const DOCS = ["https://help.mikrotik.com/docs/display/ROS/IPsec"];
 
-/** RouterOS 7 profile/proposal names (no sha384 in profiles or proposals). */
+/**
+ * RouterOS 7 profile/proposal names (no sha384 in profiles or proposals). Checked against the value lists of
+ * terraform-routeros (routeros/resource_ip_ipsec_{profile,proposal,identity}.go), which mirror RouterOS's own.
+ */
 export const MIKROTIK: VendorVocabulary = {
   ikeCipher: { aes128: "aes-128", aes192: "aes-192", aes256: "aes-256", "3des": "3des" },
   ikeHash: { md5: "md5", sha1: "sha1", sha256: "sha256", sha512: "sha512" },

@@ -15,7 +15,7 @@ import { renderDeviceConfig } from "../../provider/render/device";
 import type { VrRender } from "../../provider/render/types";
 import { pingBothWays, waitLoaded, waitUp } from "./lab/checks";
 import type { Instance } from "./lab/instance";
-import { newPsk, site, VPC_CIDR, VR_PUBLIC_IP, vrRenderOf } from "./lab/sites";
+import { newPsk, site, staticSite, VPC_CIDR, VR_PUBLIC_IP, vrRenderOf } from "./lab/sites";
 import { describeE2e, useLab } from "./lab/suite";
 
 const BRANCHES = [
@@ -25,6 +25,8 @@ const BRANCHES = [
   { branch: "dip4", type: "ipv4", remoteId: "192.0.2.74", shownId: "192.0.2.74", wanIp: "203.0.113.74", lan: "192.168.74.0/24", nat: false },
   { branch: "dip6", type: "ipv6", remoteId: "2001:db8::75", shownId: "2001:db8::75", wanIp: "203.0.113.75", lan: "192.168.75.0/24", nat: false },
 ] as const;
+/** A static peer: the VR is CloudStack's own format (leftid = its public address, right = the branch's address). */
+const STATIC = { branch: "dstat", wanIp: "203.0.113.76", lan: "192.168.76.0/24" } as const;
 
 const RESPONDER_ID = dynamicResponderId(VR_PUBLIC_IP);
 
@@ -44,7 +46,7 @@ function withResponderId(render: VrRender): VrRender {
 }
 
 describeE2e("device exports strongswan-swanctl and strongswan-ipsec, used as-is by a branch charon", () => {
-  const lab = useLab({ branches: BRANCHES.map((b) => ({ name: b.branch, wanIp: b.wanIp, lanCidr: b.lan, nat: b.nat })) });
+  const lab = useLab({ branches: [...BRANCHES.map((b) => ({ name: b.branch, wanIp: b.wanIp, lanCidr: b.lan, nat: b.nat })), { name: STATIC.branch, wanIp: STATIC.wanIp, lanCidr: STATIC.lan }] });
   const sites = new Map<string, SiteSpec>();
   const psks = new Map<string, string>();
   const vrConns = new Map<string, string>();
@@ -108,5 +110,26 @@ describeE2e("device exports strongswan-swanctl and strongswan-ipsec, used as-is 
     expect(t.guestToLan.received, t.guestToLan.output).toBe(3);
     expect(t.lanToGuest.received, t.lanToGuest.output).toBe(3);
     await lab().stopInstance(`cpe-${b.branch}`);
+  });
+
+  it("static peer: both exports establish against CloudStack's own static VR format and pass pings both ways", async () => {
+    const psk = newPsk();
+    const s = staticSite({ name: "dev-static", gateway: STATIC.wanIp, cidrList: [STATIC.lan], psk, extra: { ikeVersion: "ikev2", dpd: true } });
+    const render = vrRenderOf(s);
+    await lab().apply(vr, render, s.name);
+    const vrConn = render.connections[0]!;
+    await waitLoaded(vr, vrConn);
+    const conn = `s2s-${s.name}`;
+    for (const [vendor, mode, dir] of [["strongswan-swanctl", "swanctl", "/etc/swanctl/conf.d"], ["strongswan-ipsec", "stroke", "/etc/ipsec.d"]] as const) {
+      const config = renderDeviceConfig(s, vendor, { psk });
+      const cpe = await lab().startCpe(STATIC.branch, (i) => config.files.forEach((f) => i.writeFile(`${dir}/${f.name}`, f.content, f.secret ? 0o600 : 0o644)), mode);
+      const sa = await waitUp(cpe, conn, 20_000);
+      expect(sa.remoteId).toBe(VR_PUBLIC_IP);
+      await waitUp(vr, vrConn, 15_000, (v) => v.remoteId === STATIC.wanIp && v.spiI === sa.spiI);
+      const t = await pingBothWays(lab(), STATIC.branch, 3);
+      expect(t.guestToLan.received, `${vendor}: ${t.guestToLan.output}`).toBe(3);
+      expect(t.lanToGuest.received, `${vendor}: ${t.lanToGuest.output}`).toBe(3);
+      await lab().stopInstance(`cpe-${STATIC.branch}`);
+    }
   });
 });

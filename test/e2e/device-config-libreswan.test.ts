@@ -70,8 +70,8 @@ describeE2e("device export libreswan, used as-is by pluto (IKE_AUTH only: no ESP
     const pluto = new Pluto(lab().topo.branch("lsw").cpe, join(scratch, id.type), root);
     pluto.prepare(config.files);
     const mark = vr.logMark();
-    await pluto.start();
     try {
+      await pluto.start();
       // pluto: the connection loaded (no keyword it refuses) and its IKE SA authenticated the VR's FQDN ID by PSK
       const wanted = `initiator established IKE SA; authenticated peer using authby=secret and ID_FQDN '@${RESPONDER_ID}'`;
       const established = await waitFor(() => (pluto.logText().includes(wanted) ? wanted : undefined), pluto);

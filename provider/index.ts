@@ -17,6 +17,7 @@ export type { Site2SiteVpnDataBag } from "./model/databag";
 export { renderVr } from "./render/vr";
 export { renderSwanctl } from "./render/swanctl";
 export { renderPeer } from "./render/peer";
+export { renderDeviceConfig, tryRenderDeviceConfig, deviceConfigText, DEVICE_VENDOR_IDS, DEFAULT_DEVICE_VENDOR, type DeviceConfig, type DeviceConfigOptions, type DeviceFile } from "./render/device";
 export type { FirewallRule, HostRender, RenderedFile, VrRender } from "./render/types";
 export * as cloudstack from "./cloudstack";
 export * as push from "./push";

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { generatePsk } from "../model/psk";
 import { UsageError, parseArgs, stringOption } from "./args";
 import { processIo, type Io } from "./output";
+import { runDeviceConfig } from "./device-config";
 import { runRender } from "./render";
 import { runValidate } from "./validate";
 
@@ -17,6 +18,9 @@ Usage:
       (secrets 0600). A PSK given as { env: NAME } is read from that environment variable.
   cloudstack-s2s render --databag FILE [--public-interface IF] [--output json|text]
       Render what a virtual router does for a site2sitevpn data bag (one bag, a list, or the merged file).
+  cloudstack-s2s device-config SITE_FILE --vendor NAME [--out FILE] [--include-psk]
+      Render the branch router's configuration for a vendor (--vendor list shows them). The PSK is a marked
+      placeholder unless --include-psk (then { env: NAME } is read from the environment and --out is written 0600).
   cloudstack-s2s psk [--bytes N]
       Print a strong random pre-shared key (default 32 random bytes, base64url).
   cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
@@ -76,6 +80,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await runRender(rest, io);
       case "psk":
         return await runPsk(rest, io);
+      case "device-config":
+        return await runDeviceConfig(rest, io);
       case "local-cloud":
         return await runLocalCloudCommand(rest);
       default:

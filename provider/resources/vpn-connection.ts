@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { connectionDeviceConfig } from "../render/device/connection";
 import { CustomerGateway } from "./customer-gateway";
 import { providerFor, TYPE_MODULE } from "./provider-instances";
 import { VpnGateway } from "./vpn-gateway";
@@ -42,6 +43,11 @@ export interface VpnConnectionArgs {
    * @default false
    */
   adoptExisting?: pulumi.Input<boolean>;
+  /**
+   * Vendor of the branch configuration in the `deviceConfig` output (see `cloudstack-s2s device-config --vendor
+   * list`). Only used when both gateways are passed as resources. @default "strongswan-swanctl"
+   */
+  deviceConfigVendor?: pulumi.Input<string>;
 }
 
 /**
@@ -69,6 +75,11 @@ export class VpnConnection extends pulumi.dynamic.Resource {
   /** Pushed dynamic peer: one line per difference found by the last refresh. */
   declare readonly gatewayDrift: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<{ id: string; state?: string } | undefined>;
+  /**
+   * Secret: the branch router's configuration (vendor from `deviceConfigVendor`), key included. Computed in the
+   * program from the gateways' outputs, never stored in the state; undefined unless both gateways are resources.
+   */
+  readonly deviceConfig: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: VpnConnectionArgs, opts?: pulumi.CustomResourceOptions) {
     const vgw = args.vpnGateway instanceof VpnGateway ? args.vpnGateway : undefined;
@@ -98,5 +109,13 @@ export class VpnConnection extends pulumi.dynamic.Resource {
       adopted: undefined,
     };
     super(providerFor("vpn-connection"), name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ipsecPsk", "gatewaySsh"] }, TYPE_MODULE, "VpnConnection");
+    this.deviceConfig =
+      vgw && cgw
+        ? pulumi.secret(
+            pulumi.all([cgw.spec, cgw.ipsecPsk, vgw.publicIp, vgw.vpcCidr, args.deviceConfigVendor]).apply(([spec, psk, publicIp, vpcCidr, vendor]) =>
+              connectionDeviceConfig({ name, customerGatewaySpec: spec, psk, publicIp, vpcCidr, ...(vendor ? { vendor } : {}) }),
+            ),
+          )
+        : pulumi.secret(pulumi.output<string | undefined>(undefined));
   }
 }

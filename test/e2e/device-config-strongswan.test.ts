@@ -4,9 +4,8 @@
  * parse error, its tunnel comes up on both ends with the branch's ID seen by the VR, and pings cross it both ways;
  * then the branch charon is replaced by one running the ipsec.conf export, and the same holds again.
  *
- * VR side: the responder identity of issue 10 (`leftid=@<dynamicResponderId(publicIp)>`). While renderVr still
- * writes `leftid=<publicIp>`, this file substitutes that one line (and says so in the log); once renderVr writes the
- * FQDN itself the substitution finds nothing to do and the rendered file is applied untouched.
+ * VR side: renderVr's output applied untouched; it presents the responder identity of issue 10
+ * (`leftid=@<dynamicResponderId(publicIp)>`), which the exports name as the VPC side's ID.
  */
 import { beforeAll, expect, it } from "vitest";
 import { dynamicResponderId } from "../../provider/model/responder-id";
@@ -30,19 +29,12 @@ const STATIC = { branch: "dstat", wanIp: "203.0.113.76", lan: "192.168.76.0/24" 
 
 const RESPONDER_ID = dynamicResponderId(VR_PUBLIC_IP);
 
-/** The VR render with the issue-10 responder identity (a no-op once renderVr writes it itself). */
+/** The VR render as is; it must already present the issue-10 responder identity (no file is edited here). */
 function withResponderId(render: VrRender): VrRender {
-  return {
-    ...render,
-    files: render.files.map((f) => {
-      if (!f.path.endsWith(".conf")) return f;
-      if (f.content.includes(` leftid=@${RESPONDER_ID}\n`)) return f;
-      const old = ` leftid=${VR_PUBLIC_IP}\n`;
-      if (!f.content.includes(old)) throw new Error(`rendered VR conf has neither leftid=${VR_PUBLIC_IP} nor leftid=@${RESPONDER_ID}:\n${f.content}`);
-      console.log(`[e2e] ${f.path}: leftid=${VR_PUBLIC_IP} -> leftid=@${RESPONDER_ID} (issue 10 responder identity, substituted by this test)`);
-      return { ...f, content: f.content.replace(old, ` leftid=@${RESPONDER_ID}\n`) };
-    }),
-  };
+  for (const f of render.files.filter((x) => x.path.endsWith(".conf"))) {
+    if (!f.content.includes(` leftid=@${RESPONDER_ID}\n`)) throw new Error(`rendered VR conf does not present leftid=@${RESPONDER_ID}:\n${f.content}`);
+  }
+  return render;
 }
 
 describeE2e("device exports strongswan-swanctl and strongswan-ipsec, used as-is by a branch charon", () => {

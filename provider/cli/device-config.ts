@@ -1,10 +1,11 @@
-import { lstat, open, rename, rm } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { makeIssue, type Issue } from "../model/issues";
 import { resolveSitePsk } from "../model/site";
 import { DEVICE_VENDORS, deviceConfigText, tryRenderDeviceConfig, type DeviceFile } from "../render/device";
 import { UsageError, parseArgs, stringOption } from "./args";
 import { printIssues, type Io } from "./output";
+import { writeFileSafely } from "./safe-write";
 import { loadSiteFile } from "./site-files";
 
 
@@ -19,33 +20,11 @@ export function outputPaths(out: string, files: readonly DeviceFile[]): string[]
   return files.map((f, i) => (i === 0 ? out : join(dirname(out), `${stem}${extname(f.name)}`)));
 }
 
-/**
- * Writes `content` at `target` with `mode` from the first byte: a new temp file in the same directory (O_EXCL,
- * created with the mode, then fchmod against the umask), renamed over the target. A symlink or a directory at the
- * target is refused, so the key never lands where the link points.
- */
+/** Writes one export file with its mode from the first byte, never through a link (cli/safe-write.ts). */
 export async function writePrivately(target: string, content: string, mode: number): Promise<void> {
   const existing = await lstat(target).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-  if (existing?.isSymbolicLink()) throw new Error(`${target} is a symbolic link; refusing to write through it (remove it or choose another --out)`);
-  if (existing?.isDirectory()) throw new Error(`${target} is a directory; --out names a file`);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(tmp, "wx", mode);
-  try {
-    await handle.chmod(mode);
-    await handle.writeFile(content, "utf8");
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(tmp, target);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  if (existing?.isDirectory()) throw new UsageError(`${target} is a directory; --out names a file`);
+  await writeFileSafely(dirname(target), target, content, mode);
 }
 
 /** `device-config SITE_FILE --vendor NAME [--out FILE] [--include-psk]` and `device-config --vendor list`. */

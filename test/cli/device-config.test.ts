@@ -59,7 +59,7 @@ describe("device-config", () => {
     const out = join(dir, "swanctl.conf");
     await symlink(victim, out);
     const { code, stderr } = await run(["device-config", LYON, "--vendor", "strongswan-swanctl", "--include-psk", "--out", out], { LYON_PSK });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/is a symbolic link; refusing to write through it/);
     expect(await readFile(victim, "utf8")).toBe("keep me\n");
     expect((await lstat(out)).isSymbolicLink()).toBe(true);

@@ -14,6 +14,7 @@ export const CAUSES = {
   "no-ike-config": "The router has no connection for the address the packet reached (wrong router IP, connection not loaded).",
   "peer-gone": "An established tunnel's peer stopped answering (DPD or another request timed out); the branch must re-initiate.",
   "nat-detected": "This side or the other is behind NAT (UDP 4500 encapsulation, keepalives); informational.",
+  "router-drift": "Live only: the router's files, firewall chains or loaded connections differ from the push's record.",
   "kernel-sa-failed": "IKE agreed but the kernel refused the IPsec SA (no ESP support): the peer sees NO_PROPOSAL_CHOSEN.",
 } as const;
 

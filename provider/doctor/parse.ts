@@ -23,7 +23,7 @@ export interface LogLine {
 // `05[IKE] <conn|12> text` or `05[IKE] <12> text`, preceded by the start of the line, a blank or the ident's colon.
 const CHARON = /(?:^|[\s:])(\d{2,3})\[([A-Z]{3})\]\s(?:<(?:([^|>]*)\|)?(\d+)>\s)?(.*)$/;
 // A syslog/journal line from another program must not be read as charon's even if it contains NN[XXX].
-const IDENT = /(\S+?)(?:\[\d+\])?:$/;
+const IDENT = /(?:^|\s)([A-Za-z][\w.-]*?)(?:\[\d+\])?:(?=\s|$)/g;
 const CHARON_IDENTS = /^(charon|charon-systemd|charon-cmd|ipsec|ipsec_starter|strongswan|starter)$/;
 
 export function parseCharonLog(text: string): LogLine[] {
@@ -33,8 +33,9 @@ export function parseCharonLog(text: string): LogLine[] {
     const m = CHARON.exec(raw);
     if (!m) return;
     const stamp = raw.slice(0, m.index + (m[0].startsWith(m[1]!) ? 0 : 1)).trim();
-    const ident = IDENT.exec(stamp)?.[1];
-    if (ident !== undefined && !/^\d/.test(ident) && !CHARON_IDENTS.test(ident)) return;
+    // The last `program:` / `program[pid]:` token of a syslog or journal prefix names the writer.
+    const ident = [...stamp.matchAll(IDENT)].pop()?.[1];
+    if (ident !== undefined && !CHARON_IDENTS.test(ident)) return;
     const line: LogLine = { n: i + 1, raw, stamp, thread: Number(m[1]), group: m[2]!, text: m[5]!.trimEnd() };
     if (m[4] !== undefined) {
       line.ikeSaId = Number(m[4]);

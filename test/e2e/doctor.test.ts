@@ -14,12 +14,17 @@ import type { HostRender } from "../../provider/render/types";
 import { waitLoaded, waitUp } from "./lab/checks";
 import { waitFor } from "./lab/exec";
 import type { Instance } from "./lab/instance";
-import { dynamicSite, newPsk, peerRenderOf, tamperedPeer, vrRenderOf } from "./lab/sites";
+import { newPsk, peerRenderOf, tamperedPeer, vrRenderOf } from "./lab/sites";
+import { FIXTURE_KEY, fixtureSite } from "../doctor/helpers";
 import { describeE2e, useLab } from "./lab/suite";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "doctor");
 const WRITE = process.env.S2S_DOCTOR_FIXTURES === "write";
-const ALLOWED = ["203.0.113.0/25"];
+
+/** The fixture site files (test/fixtures/doctor/sites), each with a fresh key unless it carries the fixture key. */
+function labSite(name: string): SiteSpec {
+  return fixtureSite(name, newPsk());
+}
 
 describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs from renderPeer)", { timeout: 60_000 }, () => {
   const lab = useLab({
@@ -36,10 +41,10 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
 
   beforeAll(async () => {
     vr = await lab().startVr("stroke");
-    sites.a = dynamicSite({ name: "site-a", remoteId: "branch-a@example.com", cidrList: ["192.168.11.0/24"], allowedSourceCidrs: ALLOWED, psk: newPsk(), dpdDelaySeconds: 2 });
-    sites.ip = dynamicSite({ name: "site-ip", remoteId: "192.0.2.44", remoteIdType: "ipv4", cidrList: ["192.168.13.0/24"], allowedSourceCidrs: ALLOWED, psk: newPsk() });
-    sites.nosecret = dynamicSite({ name: "site-nosecret", remoteId: "branch-n@example.com", cidrList: ["192.168.14.0/24"], allowedSourceCidrs: ALLOWED, psk: newPsk() });
-    sites.nat = dynamicSite({ name: "site-nat", remoteId: "@branch-nat.example.com", cidrList: ["192.168.15.0/24"], allowedSourceCidrs: ALLOWED, psk: newPsk() });
+    sites.a = labSite("site-a");
+    sites.ip = labSite("site-ip");
+    sites.nosecret = labSite("site-nosecret");
+    sites.nat = labSite("site-nat");
     for (const s of [sites.a, sites.ip, sites.nat]) await lab().apply(vr, vrRenderOf(s), s.name);
     // "Secret not loaded": the connection reaches charon (ipsec update) but its secrets file was never read.
     const ns = vrRenderOf(sites.nosecret);

@@ -21,10 +21,11 @@ export async function runLiveDoctor(args: ParsedArgs, loaded: { site: SiteSpec; 
   const peerAddress = stringOption(args, "peer-address");
   if (peerAddress !== undefined && !isStrictIpv4(peerAddress)) throw new UsageError(`--peer-address ${JSON.stringify(peerAddress)} must be an IPv4 address`);
   const watch = intOption(args, "watch", 1, 120);
-  const since = intOption(args, "since", 1, 100_000);
+  const since = intOption(args, "since", 1, 7 * 86400) ?? 600;
+  const lines = intOption(args, "log-lines", 1, 200_000);
   const logPath = stringOption(args, "log-path");
   const view = await withCliGateway(stringOption(args, "gateway-ssh"), io, (host) =>
-    readRouterView(host, { ...(logPath ? { logPath } : {}), ...(watch ? { watchSeconds: watch } : {}), ...(since ? { logLines: since } : {}) }),
+    readRouterView(host, { ...(logPath ? { logPath } : {}), ...(watch ? { watchSeconds: watch } : {}), sinceSeconds: since, ...(lines ? { logLines: lines } : {}) }),
   );
   const d = analyzeRouter(view, loaded.site, { ...(peerAddress ? { peerAddress } : {}), secrets: loaded.secrets });
   io.out(formatFindings(d.findings, output));

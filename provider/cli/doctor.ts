@@ -36,7 +36,7 @@ function outputOf(value: string | undefined): "text" | "json" {
 }
 
 export async function runDoctor(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, ["log", "side", "site", "output", "gateway-ssh", "since", "log-path", "peer-address", "watch"]);
+  const args = parseArgs(argv, ["log", "side", "site", "output", "gateway-ssh", "since", "log-path", "log-lines", "peer-address", "watch"]);
   if (args.positionals.length > 0) throw new UsageError(`doctor takes no positional arguments (got ${JSON.stringify(args.positionals[0])}); use --log FILE or --site FILE`);
   const output = outputOf(stringOption(args, "output"));
   const side = stringOption(args, "side");

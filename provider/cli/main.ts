@@ -25,9 +25,11 @@ Usage:
       Explain every connection attempt in a charon log (charon.log, syslog or journal lines) from the router or
       the branch: cause, the log lines that show it, and the fix (with the site field to change when --site is
       given). Exit 0 when nothing is wrong, 3 when a problem is found. Cause codes: docs/doctor-causes.md.
-  cloudstack-s2s doctor --site SITE_FILE [--gateway-ssh FILE] [--log-path PATH] [--since MINUTES] [--watch SECONDS] [--peer-address IP] [--output text|json]
+  cloudstack-s2s doctor --site SITE_FILE [--gateway-ssh FILE] [--log-path PATH] [--since SECONDS] [--watch SECONDS] [--peer-address IP] [--output text|json]
       Live: read the router's status, charon log, loaded connections, secret identities (never keys) and firewall
       counters over the push's SSH access (or S2S_GATEWAY_SSH_FILE / S2S_GATEWAY_SSH), then diagnose the site.
+      Log: --log-path (default /var/log/daemon.log, where CloudStack's VR syslog puts charon), last --since
+      seconds (default 600); counters over --watch seconds (default 5).
   cloudstack-s2s status --site SITE_FILE... [--gateway-ssh FILE] [--output text|json]
       Per connection: IKE and CHILD state, the authenticated peer ID and address, bytes/packets and how long ago
       they moved, and whether the router matches the site. Exit 0 healthy, 3 degraded, 4 down.

@@ -23,6 +23,9 @@ export interface RouterView {
   firewallBefore: string;
   firewallAfter: string;
   watchSeconds: number;
+  /** The router's clock (`HH:MM:SS`) when the log was read, and how far back the log counts. */
+  routerTime?: string;
+  sinceSeconds?: number;
   /** Drift against the push's record (`inspect()`), when the router holds one. */
   drift?: { inSync: boolean; problems: string[] };
 }
@@ -38,6 +41,28 @@ export interface LiveDiagnosis {
   health: ConnectionHealth[];
 }
 
+const secondsOfDay = (hms: string): number | undefined => {
+  const m = /(\d\d):(\d\d):(\d\d)/.exec(hms);
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+};
+
+/**
+ * The log lines of the last `since` seconds before `now` (`HH:MM:SS`, the router's clock). charon.log, syslog and
+ * journal stamps all carry the time of day (syslog has no year, filelog often no date), so the window is taken on
+ * the time of day, across midnight; lines without a time are kept.
+ */
+export function logSince(log: string, now: string, since: number): string {
+  const end = secondsOfDay(now);
+  if (end === undefined) return log;
+  return log
+    .split("\n")
+    .filter((line) => {
+      const t = secondsOfDay(line.slice(0, 40));
+      return t === undefined || (end - t + 86400) % 86400 <= since;
+    })
+    .join("\n");
+}
+
 export function analyzeRouter(view: RouterView, site: SiteSpec, options: LiveOptions = {}): LiveDiagnosis {
   const exp = expectationOf(site);
   const health = connectionHealth(view.status, exp);
@@ -50,7 +75,8 @@ export function analyzeRouter(view: RouterView, site: SiteSpec, options: LiveOpt
   const allowed = exp.allowedSourceCidrs ?? [];
 
   // What the log says about this site: its connections, its ID, or attempts from its allowed sources.
-  const fromLog = diagnoseLog(view.log, { side: "vr", site }).findings.filter(
+  const log = view.routerTime && view.sinceSeconds !== undefined ? logSince(view.log, view.routerTime, view.sinceSeconds) : view.log;
+  const fromLog = diagnoseLog(log, { side: "vr", site }).findings.filter(
     (f) => conns.includes(f.connection) || (branchId && f.evidence.some((e) => e.includes(`[${branchId}]`) || e.includes(`'${branchId}'`))) || (f.peerAddress !== undefined && (f.peerAddress === options.peerAddress || allowed.some((c) => inCidr(f.peerAddress!, c)))),
   );
   findings.push(...fromLog.filter((f) => f.cause !== "established"));
@@ -61,8 +87,8 @@ export function analyzeRouter(view: RouterView, site: SiteSpec, options: LiveOpt
   else if (branchId && !view.secretIds.some((s) => s.split(/\s+/).some((sel) => sameIdText(strokeId(sel).text, branchId)))) {
     add("psk-missing", conns[0] ?? branchId, view.secretIds.map((s) => `secret selectors on the router: ${s}`), `No secret on the router is keyed by '${branchId}': the branch cannot authenticate. Push the site again (it writes the secret and runs \`ipsec rereadsecrets\`).`, { field: "customerGateway.ipsecPsk" });
   }
-  for (const h of up) {
-    add("established", h.connection, [`ipsec statusall: IKE ${h.ike}, CHILD ${h.child}, peer '${h.peerId ?? "?"}' @ ${h.peerAddress ?? "?"}`], h.health === "healthy" ? "Nothing to fix: the tunnel is up." : `Up but ${h.reasons.join("; ")}.`);
+  for (const h of up.filter((x) => x.health === "healthy")) {
+    add("established", h.connection, [`ipsec statusall: IKE ${h.ike}, CHILD ${h.child}, peer '${h.peerId ?? "?"}' @ ${h.peerAddress ?? "?"}`], "Nothing to fix: the tunnel is up.");
   }
 
   // Silent log and no SA: the firewall counters are the only witness.
@@ -73,7 +99,7 @@ export function analyzeRouter(view: RouterView, site: SiteSpec, options: LiveOpt
     const seen = siteAccepts.reduce((n, a) => n + a.delta, 0);
     const dropped = counters.ikeDrops > 0 ? `${counters.ikeDrops} IKE packets (UDP 500/4500) were dropped` : counters.policyDrops > 0 ? `${counters.policyDrops} packets were dropped by the INPUT policy` : "";
     const evidence = [
-      `charon log ${view.logPath}: no IKE attempt for '${branchId}'${options.peerAddress ? ` or from ${options.peerAddress}` : ""}`,
+      `charon log ${view.logPath}${view.sinceSeconds !== undefined ? ` (last ${view.sinceSeconds} s)` : ""}: no IKE attempt for '${branchId}'${options.peerAddress ? ` or from ${options.peerAddress}` : ""}`,
       `allow-list packets in ${view.watchSeconds} s: ${siteAccepts.map((a) => `${a.source} +${a.delta}`).join(", ") || "no accept rule for the site's CIDRs"}`,
       ...(dropped ? [`${dropped} in ${view.watchSeconds} s (${counters.dropRules[0] ?? "INPUT policy"})`] : []),
       ...(missing.length > 0 ? [`allowedSourceCidrs missing from the router's accept rules: ${missing.join(", ")}`] : []),

@@ -22,6 +22,8 @@ export interface RouterViewOptions {
   watchSeconds?: number;
   /** Compare with the push's record (s2s-state.json) when the router holds one. @default true */
   drift?: boolean;
+  /** Only log lines from the last N seconds count (by the router's clock). @default all lines read */
+  sinceSeconds?: number;
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
@@ -41,6 +43,7 @@ export async function readRouterView(host: GatewayHost, options: RouterViewOptio
   if (!Number.isInteger(lines) || lines < 1 || lines > 200_000) throw new Error(`logLines ${lines} must be 1…200000`);
   const watch = options.watchSeconds ?? 5;
   const firewallBefore = await must(host, "iptables-save -c -t filter");
+  const routerTime = (await must(host, "date +%H:%M:%S")).trim();
   const started = Date.now();
   const status = await must(host, "ipsec statusall");
   const logRun = await host.exec(`tail -n ${lines} ${logPath}`);
@@ -57,5 +60,5 @@ export async function readRouterView(host: GatewayHost, options: RouterViewOptio
   const rest = watch * 1000 - (Date.now() - started);
   if (rest > 0) await new Promise((r) => setTimeout(r, rest));
   const firewallAfter = await must(host, "iptables-save -c -t filter");
-  return { status, log: logRun.code === 0 ? log : `(cannot read ${logPath}: ${firstLines(logRun.stderr)})`, logPath, secretIds, firewallBefore, firewallAfter, watchSeconds: watch, ...(drift ? { drift } : {}) };
+  return { status, log: logRun.code === 0 ? log : `(cannot read ${logPath}: ${firstLines(logRun.stderr)})`, logPath, secretIds, firewallBefore, firewallAfter, watchSeconds: watch, routerTime, ...(options.sinceSeconds !== undefined ? { sinceSeconds: options.sinceSeconds } : {}), ...(drift ? { drift } : {}) };
 }

@@ -21,7 +21,7 @@ function asSyslog(log: string, kind: "syslog" | "journal" | "iso"): string {
 }
 
 describe("log formats", () => {
-  const names = ["healthy.vr.log", "psk-wrong.vr.log", "ike-proposal.vr.log", "peer-gone.vr.log", "source-not-allowed.peer.log"];
+  const names = ["healthy.vr.charonlog", "psk-wrong.vr.charonlog", "ike-proposal.vr.charonlog", "peer-gone.vr.charonlog", "source-not-allowed.peer.charonlog"];
   it.each(names.flatMap((n) => (["syslog", "journal", "iso"] as const).map((k) => [n, k] as const)))("%s as %s", (name, kind) => {
     const plain = diagnoseLog(fixtureLog(name));
     const other = diagnoseLog(asSyslog(fixtureLog(name), kind));
@@ -34,7 +34,7 @@ describe("log formats", () => {
     const mixed = [
       "Dec  2 11:47:07 r-4-VM sshd[812]: 05[IKE] 203.0.113.99 is initiating an IKE_SA",
       "Dec  2 11:47:07 r-4-VM kernel: [ 12.3] 07[NET] received packet: from 203.0.113.99[500] to 198.51.100.10[500]",
-      asSyslog(fixtureLog("healthy.vr.log"), "syslog"),
+      asSyslog(fixtureLog("healthy.vr.charonlog"), "syslog"),
       "Dec  2 11:47:08 r-4-VM systemd[1]: Started Session 3.",
     ].join("\n");
     const d = diagnoseLog(mixed);

@@ -6,7 +6,7 @@ import { FIXTURE_KEY, fixtureLog, fixtureSite } from "./helpers";
 describe("redaction", () => {
   it("the site's key, pasted by mistake into the branch's ID field, is not echoed back", () => {
     // The branch's operator put the key where the ID goes: the router logs it as the ID it received.
-    const log = fixtureLog("id-wrong.vr.log").replace(/other@example\.com/g, FIXTURE_KEY);
+    const log = fixtureLog("id-wrong.vr.charonlog").replace(/other@example\.com/g, FIXTURE_KEY);
     expect(log).toContain(FIXTURE_KEY);
     const d = diagnoseLog(log, { site: fixtureSite("site-a") });
     expect(d.findings.map((f) => f.cause)).toEqual(["id-mismatch"]);
@@ -18,7 +18,7 @@ describe("redaction", () => {
   });
 
   it("keys written as assignments in log lines are redacted even when the site does not know them", () => {
-    const log = `${fixtureLog("psk-wrong.vr.log")}\n11:47:09.441 10[IKE] tried 1 shared key for '198.51.100.10' - 'branch-a@example.com' PSK "unknown-key-abcdefghijklmnop", but MAC mismatched`;
+    const log = `${fixtureLog("psk-wrong.vr.charonlog")}\n11:47:09.441 10[IKE] tried 1 shared key for '198.51.100.10' - 'branch-a@example.com' PSK "unknown-key-abcdefghijklmnop", but MAC mismatched`;
     const text = formatFindings(diagnoseLog(log).findings, "json");
     expect(text).not.toContain("unknown-key-abcdefghijklmnop");
   });

@@ -8,6 +8,7 @@ import { CAUSES, diagnoseLog, formatFindings, type Finding } from "../doctor";
 import type { SiteSpec } from "../model/site";
 import { UsageError, parseArgs, stringOption } from "./args";
 import { printIssues, type Io } from "./output";
+import { runLiveDoctor } from "./doctor-live";
 import { loadSiteFile } from "./site-files";
 
 /** Findings that say the tunnel is fine or merely describe it. */
@@ -46,7 +47,6 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
   const loaded = siteFile ? await loadSiteForDoctor(siteFile, io) : undefined;
   if (logFile === undefined) {
     if (!loaded) throw new UsageError("doctor needs --log FILE (offline), or --site FILE with --gateway-ssh FILE (live)");
-    const { runLiveDoctor } = require("./doctor-live") as typeof import("./doctor-live");
     return runLiveDoctor(args, loaded, output, io);
   }
   let text: string;

@@ -5,6 +5,8 @@ import { UsageError, parseArgs, stringOption } from "./args";
 import { processIo, type Io } from "./output";
 import { runRender } from "./render";
 import { runValidate } from "./validate";
+import { runDoctor } from "./doctor";
+import { runStatus } from "./status";
 
 export const USAGE = `cloudstack-s2s — site-to-site IPsec VPNs for Apache CloudStack, including dynamic-IP peers
 
@@ -91,9 +93,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       case "local-cloud":
         return await runLocalCloudCommand(rest);
       case "doctor":
-        return await (require("./doctor") as typeof import("./doctor")).runDoctor(rest, io);
+        return await runDoctor(rest, io);
       case "status":
-        return await (require("./status") as typeof import("./status")).runStatus(rest, io);
+        return await runStatus(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

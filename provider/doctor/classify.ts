@@ -102,7 +102,7 @@ export function classifyAttempt(a: Attempt, ctx: ClassifyContext): Finding[] {
         fix = `The branch expects the router's ID to be '${routerIdSent}', but the router presents '${site.routerId.text}' (${idTypeLabel(site.routerId.type)}). Set the branch's remote ID (strongSwan rightid) to ${site.routerId.text}.`;
         field = "branch: remote ID";
       } else if (branchIdSent) {
-        fix = `The branch sends the right text '${branchIdSent}' with the wrong ID type: the site declares ${site.branchId.type} (${idTypeLabel(site.branchId.type)}). Set the branch's local ID type to ${site.branchId.type}${site.branchId.type === "ipv4" ? " (IP address; strongSwan: leftid=" + site.branchId.text + ", not @" + site.branchId.text + ")" : ""}, or set customerGateway.peer.remoteIdType to the type the branch sends.`;
+        fix = `The branch sends the right text '${branchIdSent}' with the wrong ID type: the site declares ${site.branchId.type} (${idTypeLabel(site.branchId.type)}). Set the branch's local ID type to ${site.branchId.type}${site.branchId.type === "ipv4" ? " (IP address; strongSwan: leftid=" + site.branchId.text + ", not @" + site.branchId.text + ")" : ""}, or set customerGateway.peer.remoteIdType to the type the branch sends. (If the router does not hold this site's connection at all, \`cloudstack-s2s status\` says so.)`;
         field = "customerGateway.peer.remoteIdType";
       }
     }

@@ -57,7 +57,9 @@ export interface AllowListCounters {
 }
 
 export function allowListCounters(before: FilterSnapshot, after: FilterSnapshot): AllowListCounters {
-  const delta = (r: CountedRule): number => r.packets - (before.rules.find((b) => b.rule === r.rule)?.packets ?? 0);
+  // Identical rules (several sites sharing a range) are paired by their order among equals.
+  const nth = (list: CountedRule[], r: CountedRule): number => list.filter((x) => x.rule === r.rule).indexOf(r);
+  const delta = (r: CountedRule): number => r.packets - (before.rules.filter((b) => b.rule === r.rule)[nth(after.rules, r)]?.packets ?? 0);
   const accepts = after.rules.filter((r) => r.ikePorts && r.target === "ACCEPT" && r.source).map((r) => ({ source: r.source!, rule: r.rule, delta: Math.max(0, delta(r)) }));
   const drops = after.rules.filter((r) => r.ikePorts && (r.target === "DROP" || r.target === "REJECT"));
   const pAfter = after.policies.find((p) => p.chain === "INPUT" && p.policy !== "ACCEPT");

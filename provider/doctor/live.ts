@@ -84,7 +84,7 @@ export function analyzeRouter(view: RouterView, site: SiteSpec, options: LiveOpt
   const up = health.filter((h) => h.health !== "down");
   const loaded = !health.some((h) => h.mismatches.includes("not loaded on the router") || h.ike === "none" && h.connection.startsWith("(site"));
   if (!loaded) add("no-ike-config", health[0]!.connection, [], `The router has no connection expecting '${branchId}': push the site (its connection is missing from \`ipsec statusall\`).`, { field: "customerGateway.peer.remoteId" });
-  else if (branchId && !view.secretIds.some((s) => s.split(/\s+/).some((sel) => sameIdText(strokeId(sel).text, branchId)))) {
+  else if (branchId && !fromLog.some((f) => f.cause === "psk-missing") && !view.secretIds.some((s) => s.split(/\s+/).some((sel) => sameIdText(strokeId(sel).text, branchId)))) {
     add("psk-missing", conns[0] ?? branchId, view.secretIds.map((s) => `secret selectors on the router: ${s}`), `No secret on the router is keyed by '${branchId}': the branch cannot authenticate. Push the site again (it writes the secret and runs \`ipsec rereadsecrets\`).`, { field: "customerGateway.ipsecPsk" });
   }
   for (const h of up.filter((x) => x.health === "healthy")) {

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { diagnoseLog, formatFindings } from "../../provider/doctor";
-import { analyzeRouter } from "../../provider/doctor/live";
+import { analyzeRouter, logSince } from "../../provider/doctor/live";
 import { connectionHealth, statusExitCode } from "../../provider/doctor/status";
 import { expectationOf } from "../../provider/doctor/expect";
 import { readRouterView } from "../../provider/push/router-view";
@@ -88,8 +88,13 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
   }
 
   /** The live doctor on the VR: its status, log of the last `since` s, secrets' IDs and firewall counters. */
-  async function live(s: SiteSpec, options: { since: number; watch?: number; peerAddress?: string }) {
+  async function live(s: SiteSpec, options: { since: number; watch?: number; peerAddress?: string; saveAs?: string }) {
     const view = await readRouterView(labGatewayHost(vr), { logPath: vr.logPath, sinceSeconds: options.since, watchSeconds: options.watch ?? 0 });
+    if (WRITE && options.saveAs) {
+      // Only the window the diagnosis reads, so the fixture stays small and replays the same way offline.
+      const { sinceSeconds: _s, ...rest } = view;
+      writeFileSync(join(FIXTURES, `${options.saveAs}.view.json`), `${JSON.stringify({ ...rest, log: logSince(view.log, view.routerTime!, options.since) }, null, 1)}\n`);
+    }
     return analyzeRouter(view, s, options.peerAddress ? { peerAddress: options.peerAddress } : {});
   }
   const liveCauses = (d: { findings: { cause: string }[] }): string[] => [...new Set(d.findings.map((f) => f.cause))];
@@ -112,7 +117,7 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
     const health = await statusOf(sites.a);
     expect(health).toMatchObject([{ health: "healthy", ike: "ESTABLISHED", child: "INSTALLED", peerId: "branch-a@example.com", peerAddress: "203.0.113.25", mismatches: [] }]);
     expect(statusExitCode(health)).toBe(0);
-    const d = await live(sites.a, { since: sinceStart() });
+    const d = await live(sites.a, { since: sinceStart(), saveAs: "healthy" });
     expect(liveCauses(d), formatFindings(d.findings, "text")).toEqual(["established"]);
     await cpe.exec(["ipsec", "down", cpeConn(sites.a)]);
     await waitFor("VR to drop A's SA", async () => !(await vr.sas()).some((s) => s.name === vrConn(sites.a)), { timeoutMs: 5_000 });
@@ -197,7 +202,7 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
     const health = await statusOf(sites.a);
     expect(health[0]).toMatchObject({ health: "degraded", ike: "ESTABLISHED", child: "none" });
     expect(statusExitCode(health)).toBe(3);
-    expect(liveCauses(await live(sites.a, { since: sinceStart() }))).toEqual(["ts-mismatch"]);
+    expect(liveCauses(await live(sites.a, { since: sinceStart(), saveAs: "ts" }))).toEqual(["ts-mismatch"]);
     await closeFromCpe(cpe, sites.a);
     expect(causes(logs.vr, "vr")).toEqual(["ts-mismatch"]);
     expect(causes(logs.peer, "peer")).toEqual(["ts-mismatch"]);
@@ -218,7 +223,7 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
     await cpe.waitForLog("received AUTHENTICATION_FAILED notify error", { timeoutMs: 5_000 });
     const logs = save("psk-missing", vr.logSince(mark), cpe.logSince());
     // Live, the router's own secrets files say it as well: no selector is the branch's ID.
-    expect(liveCauses(await live(sites.nosecret, { since: sinceStart() }))).toEqual(["psk-missing"]);
+    expect(liveCauses(await live(sites.nosecret, { since: sinceStart(), saveAs: "psk-missing" }))).toEqual(["psk-missing"]);
     expect(causes(logs.vr, "vr")).toEqual(["psk-missing"]);
     expect(causes(logs.peer, "peer")).toEqual(["auth-failed"]);
   });
@@ -234,7 +239,7 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
     expect(causes(logs.peer, "peer")).toEqual(["no-response"]);
     expect(causes(logs.peer, "peer", sites.a)).toEqual(["source-not-allowed"]);
     // Live, the router's log is silent; its drop counter moves and its allow-list counters do not.
-    const blind = await live(sites.a, { since: sinceStart(), watch: 3 });
+    const blind = await live(sites.a, { since: sinceStart(), watch: 3, saveAs: "source-not-allowed" });
     expect(liveCauses(blind), formatFindings(blind.findings, "text")).toEqual(["source-not-allowed"]);
     const told = await live(sites.a, { since: sinceStart(), watch: 1, peerAddress: "203.0.113.210" });
     expect(told.findings[0]!.fix).toContain("Packets from 203.0.113.210 are dropped: not in allowedSourceCidrs (203.0.113.0/25)");
@@ -248,7 +253,7 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
     await vr.waitForLog("giving up after", { since: mark, timeoutMs: 25_000 });
     const logs = save("peer-gone", vr.logSince(mark), cpe.logSince());
     expect(causes(logs.vr, "vr")).toEqual(["established", "peer-gone"]);
-    const d = await live(sites.a, { since: sinceStart() });
+    const d = await live(sites.a, { since: sinceStart(), saveAs: "peer-gone" });
     expect(liveCauses(d)).toEqual(["peer-gone"]);
     expect(statusExitCode(d.health)).toBe(4);
   }, 40_000);

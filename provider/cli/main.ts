@@ -32,9 +32,10 @@ Usage:
       counters over the push's SSH access (or S2S_GATEWAY_SSH_FILE / S2S_GATEWAY_SSH), then diagnose the site.
       Log: --log-path (default /var/log/daemon.log, where CloudStack's VR syslog puts charon), last --since
       seconds (default 600); counters over --watch seconds (default 5).
-  cloudstack-s2s status --site SITE_FILE... [--gateway-ssh FILE] [--output text|json]
+  cloudstack-s2s status [--site SITE_FILE...] [--gateway-ssh FILE] [--output text|json]
       Per connection: IKE and CHILD state, the authenticated peer ID and address, bytes/packets and how long ago
-      they moved, and whether the router matches the site. Exit 0 healthy, 3 degraded, 4 down.
+      they moved, and whether the router matches the site and the last push (without --site: every pushed peer).
+      Exit 0 healthy, 3 degraded, 4 down.
   cloudstack-s2s --help | --version
 `;
 

@@ -26,6 +26,8 @@ export interface RouterView {
   /** The router's clock (`HH:MM:SS`) when the log was read, and how far back the log counts. */
   routerTime?: string;
   sinceSeconds?: number;
+  /** Connections the push's record (s2s-state.json) lists, when the router holds one. */
+  pushedConnections?: string[];
   /** Drift against the push's record (`inspect()`), when the router holds one. */
   drift?: { inSync: boolean; problems: string[] };
 }

@@ -50,9 +50,11 @@ export async function readRouterView(host: GatewayHost, options: RouterViewOptio
   const log = logRun.code === 0 ? logRun.stdout : "";
   const secretIds = (await must(host, SECRET_IDS)).split("\n").map((l) => l.trim()).filter(Boolean);
   let drift: RouterView["drift"];
+  let pushedConnections: string[] | undefined;
   if (options.drift !== false) {
     const record = parseStateFile(await host.readFile(STATE_PATH));
     if (record) {
+      pushedConnections = record.connections.map((c) => c.name);
       const report = await inspect(host, record);
       drift = { inSync: report.inSync, problems: [...report.files.map((f) => `${f.path}: ${f.problem}`), ...report.firewall, ...report.connections] };
     }
@@ -60,5 +62,5 @@ export async function readRouterView(host: GatewayHost, options: RouterViewOptio
   const rest = watch * 1000 - (Date.now() - started);
   if (rest > 0) await new Promise((r) => setTimeout(r, rest));
   const firewallAfter = await must(host, "iptables-save -c -t filter");
-  return { status, log: logRun.code === 0 ? log : `(cannot read ${logPath}: ${firstLines(logRun.stderr)})`, logPath, secretIds, firewallBefore, firewallAfter, watchSeconds: watch, routerTime, ...(options.sinceSeconds !== undefined ? { sinceSeconds: options.sinceSeconds } : {}), ...(drift ? { drift } : {}) };
+  return { status, log: logRun.code === 0 ? log : `(cannot read ${logPath}: ${firstLines(logRun.stderr)})`, logPath, secretIds, firewallBefore, firewallAfter, watchSeconds: watch, routerTime, ...(options.sinceSeconds !== undefined ? { sinceSeconds: options.sinceSeconds } : {}), ...(drift ? { drift } : {}), ...(pushedConnections ? { pushedConnections } : {}) };
 }

@@ -1,14 +1,21 @@
 /** `cloudstack-s2s doctor --log …` in-process: text and JSON output, exit codes, --site fields, no key in output. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { diagnose } from "../../provider";
 import { FIXTURE_KEY, FIXTURES as DOCTOR, fixtureLog, fixtureSite } from "../doctor/helpers";
 import { run } from "./capture";
 
 const log = (name: string): string => join(DOCTOR, name);
 const site = (name: string): string => join(DOCTOR, "sites", `${name}.yaml`);
+const temps: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), "s2s-doctor-"));
+  temps.push(d);
+  return d;
+};
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("doctor --log", () => {
   it("healthy router log: established, exit 0", async () => {
@@ -45,7 +52,7 @@ describe("doctor --log", () => {
   });
 
   it("a key inside the log never reaches the output, not even in JSON", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "s2s-doctor-"));
+    const dir = tempDir();
     const file = join(dir, "charon.log");
     writeFileSync(file, fixtureLog("id-wrong.vr.charonlog").replace(/other@example\.com/g, FIXTURE_KEY));
     for (const output of ["text", "json"]) {
@@ -67,7 +74,7 @@ describe("doctor --log", () => {
   });
 
   it("a file without charon lines says so", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "s2s-doctor-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "x.log"), "nothing here\n");
     const r = await run(["doctor", "--log", join(dir, "x.log")]);
     expect(r.code).toBe(0);
@@ -85,5 +92,19 @@ describe("diagnose() for programs", () => {
 
   it("live needs a site and the router's access", async () => {
     await expect(diagnose({})).rejects.toThrow(/needs `log` \(offline\), or `site` with `gatewaySsh` \(live\)/);
+  });
+});
+
+describe("status", () => {
+  it("needs gateway access from a file or the environment, never argv", async () => {
+    const r = await run(["status", "--site", site("site-a")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gateway SSH access is needed: --gateway-ssh FILE, or S2S_GATEWAY_SSH_FILE \/ S2S_GATEWAY_SSH/);
+  });
+
+  it("refuses an unknown output", async () => {
+    const r = await run(["status", "--output", "xml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--output "xml" must be text or json');
   });
 });

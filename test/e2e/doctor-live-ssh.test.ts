@@ -75,6 +75,10 @@ describeE2e("doctor and status over SSH (CLI → local cloud netns VR)", { timeo
     expect(status.code, status.stdout + status.stderr).toBe(0);
     const c = (JSON.parse(status.stdout) as { connections: Record<string, unknown>[] }).connections;
     expect(c).toEqual([expect.objectContaining({ connection: conn, health: "healthy", ike: "ESTABLISHED", child: "INSTALLED", peerId: "branch-a@example.com", peerAddress: "203.0.113.26", mismatches: [] })]);
+    // Without --site: every peer the push put on this router, from its record.
+    const all = await cli(["status", "--gateway-ssh", access]);
+    expect(all.code, all.stdout).toBe(0);
+    expect(all.stdout).toContain(`${conn}: HEALTHY — IKE ESTABLISHED, CHILD INSTALLED`);
     const d = await live(["--watch", "1"]);
     expect(d.code, d.stdout).toBe(0);
     expect(d.stdout).toMatch(/established — /);

@@ -57,6 +57,10 @@ export async function runDoctor(argv: readonly string[], io: Io): Promise<number
   }
   const d = diagnoseLog(text, { ...(side ? { side } : {}), ...(loaded ? { site: loaded.site, secrets: loaded.secrets } : {}) });
   if (d.lines === 0) io.err(`cloudstack-s2s: ${logFile} holds no charon line (expected charon.log, syslog or journal lines with "NN[IKE]" tags)\n`);
+  if (d.findings.length === 0 && d.attempts > 0 && output === "text") {
+    io.out(`${d.attempts} connection attempt(s) in this log, none with a recognisable outcome yet (in progress, or cut off by the log's start or end).\n`);
+    return 0;
+  }
   io.out(formatFindings(d.findings, output));
   return doctorExitCode(d.findings);
 }

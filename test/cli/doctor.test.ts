@@ -73,6 +73,12 @@ describe("doctor --log", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it("attempts without an outcome are counted, not reported as problems", async () => {
+    const r = await run(["doctor", "--log", log("source-not-allowed.vr.charonlog")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+ connection attempt\(s\) in this log, none with a recognisable outcome yet/);
+  });
+
   it("a file without charon lines says so", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "x.log"), "nothing here\n");

@@ -14,6 +14,7 @@ import { connectSshGateway, pushPeer } from "../../provider/push";
 import { run } from "../cli/capture";
 import { FIXTURE_KEY, FIXTURES, fixtureSite } from "../doctor/helpers";
 import { waitUp } from "./lab/checks";
+import { waitFor } from "./lab/exec";
 import { bagOf, peerRenderOf } from "./lab/sites";
 import { describeE2e } from "./lab/suite";
 
@@ -71,10 +72,16 @@ describeE2e("doctor and status over SSH (CLI → local cloud netns VR)", { timeo
   it("the same branch inside the allow-list: status healthy (0), doctor established (0)", async () => {
     await router.setWanIp("out", "203.0.113.26");
     await waitUp(router.vr, conn, 25_000);
+    await waitFor("traffic through the tunnel", async () => (await router.ping("out", router.guestHostIp, 1)).received === 1, { timeoutMs: 5_000 });
     const status = await cli(["status", "--site", siteFile, "--gateway-ssh", access, "--output", "json"]);
     expect(status.code, status.stdout + status.stderr).toBe(0);
     const c = (JSON.parse(status.stdout) as { connections: Record<string, unknown>[] }).connections;
     expect(c).toEqual([expect.objectContaining({ connection: conn, health: "healthy", ike: "ESTABLISHED", child: "INSTALLED", peerId: "branch-a@example.com", peerAddress: "203.0.113.26", mismatches: [] })]);
+    // bytes, packets and how long ago they moved, as charon counts them
+    expect(c[0]!.packetsIn).toBeGreaterThan(0);
+    expect(c[0]!.bytesIn).toBeGreaterThan(0);
+    expect(c[0]!.lastInSecondsAgo).toBeLessThan(30);
+    expect(c[0]!.establishedSecondsAgo).toBeLessThan(60);
     // Without --site: every peer the push put on this router, from its record.
     const all = await cli(["status", "--gateway-ssh", access]);
     expect(all.code, all.stdout).toBe(0);

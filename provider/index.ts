@@ -22,3 +22,4 @@ export type { FirewallRule, HostRender, RenderedFile, VrRender } from "./render/
 export * as cloudstack from "./cloudstack";
 export * as push from "./push";
 export * as localCloud from "./local-cloud";
+export { diagnose, type DiagnoseInput, type DiagnoseResult } from "./doctor/api";

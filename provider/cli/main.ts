@@ -6,6 +6,8 @@ import { processIo, type Io } from "./output";
 import { runDeviceConfig } from "./device-config";
 import { runRender } from "./render";
 import { runValidate } from "./validate";
+import { runDoctor } from "./doctor";
+import { runStatus } from "./status";
 
 export const USAGE = `cloudstack-s2s — site-to-site IPsec VPNs for Apache CloudStack, including dynamic-IP peers
 
@@ -25,6 +27,19 @@ Usage:
       Print a strong random pre-shared key (default 32 random bytes, base64url).
   cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
       Run the embedded local CloudStack endpoint (--vr netns, as root: with a real strongSwan virtual router).
+  cloudstack-s2s doctor --log FILE [--side vr|peer] [--site SITE_FILE] [--output text|json]
+      Explain every connection attempt in a charon log (charon.log, syslog or journal lines) from the router or
+      the branch: cause, the log lines that show it, and the fix (with the site field to change when --site is
+      given). Exit 0 when nothing is wrong, 3 when a problem is found. Cause codes: docs/doctor-causes.md.
+  cloudstack-s2s doctor --site SITE_FILE [--gateway-ssh FILE] [--log-path PATH] [--since SECONDS] [--watch SECONDS] [--peer-address IP] [--output text|json]
+      Live: read the router's status, charon log, loaded connections, secret identities (never keys) and firewall
+      counters over the push's SSH access (or S2S_GATEWAY_SSH_FILE / S2S_GATEWAY_SSH), then diagnose the site.
+      Log: --log-path (default /var/log/daemon.log, where CloudStack's VR syslog puts charon), last --since
+      seconds (default 600); counters over --watch seconds (default 5).
+  cloudstack-s2s status [--site SITE_FILE...] [--gateway-ssh FILE] [--output text|json]
+      Per connection: IKE and CHILD state, the authenticated peer ID and address, bytes/packets and how long ago
+      they moved, and whether the router matches the site and the last push (without --site: every pushed peer).
+      Exit 0 healthy, 3 degraded, 4 down.
   cloudstack-s2s --help | --version
 `;
 
@@ -84,6 +99,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await runDeviceConfig(rest, io);
       case "local-cloud":
         return await runLocalCloudCommand(rest);
+      case "doctor":
+        return await runDoctor(rest, io);
+      case "status":
+        return await runStatus(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

@@ -109,7 +109,10 @@ export async function read(ctx: ProviderContext, id: string, props: Record<strin
   return withClient(ctx, async (client) => {
     const got = await lookupOrGone(() => getVpnCustomerGateway(client, id));
     if (!got) return { id: "", props: {} };
-    const spec = specFromCloudStack(specOf(props), got);
+    const known = specOf(props);
+    // `CustomerGateway.get(name, id)` reads with no prior state: start from what CloudStack says the peer is.
+    if (!known.peer) (known as { peer: unknown }).peer = got.dynamicpeer === true ? { type: "dynamic", remoteId: got.remoteid ?? "", remoteIdType: "fqdn", allowAnySource: false } : { type: "static", gateway: got.gateway ?? "" };
+    const spec = specFromCloudStack(known, got);
     const { obsoleteParameters: _o, excludedParameters: _e, ...rest } = props;
     return { id, props: compact({ ...rest, ...outputs(spec, props, { managedBy: "cloudstack", ...extras(got) }), ...(props.adopted ? { adopted: props.adopted } : {}) }) };
   });

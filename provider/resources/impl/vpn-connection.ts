@@ -147,7 +147,9 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
     const conn = await lookupOrGone(() => getVpnConnection(client, id));
     if (!conn) return { id: "", props: {} };
     const { peerGateway: _g, created: _c, ...rest } = props;
-    return { id, props: compact({ ...rest, ...(conn.passive !== undefined ? { passive: conn.passive } : {}), ...connectionOutputs(conn) }) };
+    // With no prior state (`VpnConnection.get`), the pair and the path come from CloudStack's object.
+    const known = compact({ managedBy: "cloudstack", vpnGatewayId: conn.s2svpngatewayid, customerGatewayId: conn.s2scustomergatewayid });
+    return { id, props: compact({ ...known, ...rest, ...(conn.passive !== undefined ? { passive: conn.passive } : {}), ...connectionOutputs(conn) }) };
   });
 }
 

@@ -30,7 +30,9 @@ export async function check(_ctx: ProviderContext, _olds: Record<string, unknown
 export async function diff(_ctx: ProviderContext, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const inputs = userInputs(news);
   const normalized = unknownPaths(inputs).length > 0 ? inputs : { ...inputs, ...parse(inputs) };
-  const changes = changedKeys(olds, normalized, ["vpcId", "ipAddressId", "forDisplay", "publicInterface", "ssh"]);
+  // `forDisplay` not given means "CloudStack's value" (refresh records it): not a change.
+  const compared = normalized.forDisplay === undefined ? { ...normalized, forDisplay: olds.forDisplay } : normalized;
+  const changes = changedKeys(olds, compared, ["vpcId", "ipAddressId", "forDisplay", "publicInterface", "ssh"]);
   const replaces = changes.filter((k) => k === "vpcId" || k === "ipAddressId");
   return {
     changes: changes.length > 0,
@@ -43,7 +45,8 @@ export async function diff(_ctx: ProviderContext, _id: string, olds: Record<stri
 
 async function describe(client: CloudStackClient, gw: VpnGateway, vpcId: string): Promise<Record<string, unknown>> {
   const vpc = await getVpc(client, gw.vpcid ?? vpcId);
-  return compact({ publicIp: gw.publicip, vpcCidr: vpc?.cidr, vpcName: gw.vpcname ?? vpc?.name, account: gw.account, domainId: gw.domainid });
+  // forDisplay as CloudStack holds it, so a refresh right after create or update finds nothing new.
+  return compact({ publicIp: gw.publicip, vpcCidr: vpc?.cidr, vpcName: gw.vpcname ?? vpc?.name, account: gw.account, domainId: gw.domainid, forDisplay: gw.fordisplay });
 }
 
 function outputs(inputs: Record<string, unknown>, spec: ReturnType<typeof parse>, remote: Record<string, unknown>): Record<string, unknown> {

@@ -42,7 +42,7 @@ afterAll(async () => {
   client?.close();
   await cloud?.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
 /** What `pulumi up` does in the app: construct the resources, take each one's `__provider` (plain node, no repo). */
 function serializeInApp(): Record<"VpnGateway" | "CustomerGateway" | "VpnConnection", SerializedProvider> {

@@ -9,6 +9,7 @@ import { vpnGatewaySchema } from "../../model/vpn-gateway";
 import { adoptionOptionsSchema, optionIssues } from "../../model/resource-options";
 import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, type ProviderContext, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { vpnGatewayExists } from "./errors";
+import { leftoverId, persistently } from "./recovery";
 import { gatewayAccessIssues, gatewayAccessSchema, sshTarget } from "../../model/gateway-access";
 
 const CLOUDSTACK_KEYS = ["vpcId", "ipAddressId", "forDisplay"] as const;
@@ -71,11 +72,22 @@ export async function create(ctx: ProviderContext, inputs: Record<string, unknow
       try {
         gw = await createVpnGateway(client, compact({ vpcId: spec.vpcId, ipAddressId: spec.ipAddressId, forDisplay: spec.forDisplay }));
       } catch (error) {
+        // The gateway row exists from the moment CloudStack accepted the call: the one it named is ours, remove it.
+        const left = leftoverId(error);
+        if (left) await persistently(() => removeGateway(client, left));
         if (isAlreadyExists(error)) throw new Error(vpnGatewayExists(spec.vpcId, (error as Error).message));
         throw error;
       }
     }
-    return { id: gw.id, outs: outputs(inputs, spec, { ...(await describe(client, gw, spec.vpcId)), ...(adopted ? { adopted } : {}) }) };
+    let remote: Record<string, unknown>;
+    try {
+      remote = await persistently(() => describe(client, gw, spec.vpcId));
+    } catch (error) {
+      // Created, but its details cannot be read: undo rather than leave a gateway the stack does not know.
+      if (!existing) await persistently(() => removeGateway(client, gw.id));
+      throw error;
+    }
+    return { id: gw.id, outs: outputs(inputs, spec, { ...remote, ...(adopted ? { adopted } : {}) }) };
   });
 }
 
@@ -96,15 +108,17 @@ export async function update(ctx: ProviderContext, id: string, olds: Record<stri
   });
 }
 
-export async function deleteResource(ctx: ProviderContext, id: string): Promise<void> {
-  await withClient(ctx, async (client) => {
+async function removeGateway(client: CloudStackClient, id: string): Promise<void> {
+  if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
+  try {
+    await deleteVpnGateway(client, id);
+  } catch (error) {
     if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
-    try {
-      await deleteVpnGateway(client, id);
-    } catch (error) {
-      if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
-      throw error;
-    }
-  });
+    throw error;
+  }
+}
+
+export async function deleteResource(ctx: ProviderContext, id: string): Promise<void> {
+  await withClient(ctx, (client) => removeGateway(client, id));
 }
 export { deleteResource as delete };

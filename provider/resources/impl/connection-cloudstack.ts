@@ -35,9 +35,19 @@ export async function createOrAdopt(client: CloudStackClient, spec: CloudStackCo
       return { conn, adopted: compact({ id: found.id, state: found.state, passive: found.passive }) };
     }
   }
+  const create = () => createVpnConnection(client, compact({ s2sVpnGatewayId: spec.vpnGatewayId, s2sCustomerGatewayId: spec.customerGatewayId, passive: spec.passive, forDisplay: spec.forDisplay }));
   try {
-    const conn = await createVpnConnection(client, compact({ s2sVpnGatewayId: spec.vpnGatewayId, s2sCustomerGatewayId: spec.customerGatewayId, passive: spec.passive, forDisplay: spec.forDisplay }));
-    return { conn };
+    try {
+      return { conn: await create() };
+    } catch (error) {
+      // A connection of this pair in `Error` is what a failed create leaves when its clean-up failed too (it carries
+      // no tunnel): clean it up and create again. Any other state is someone's connection: reported below.
+      if (!isAlreadyExists(error)) throw error;
+      const found = await findVpnConnectionByGateways(client, spec.vpnGatewayId, spec.customerGatewayId);
+      if (found?.state !== "Error") throw error;
+      await persistently(() => removeConnection(client, found.id));
+      return { conn: await create() };
+    }
   } catch (error) {
     // The row exists from the moment CloudStack accepted the command: a failed start leaves it in Error. A failed
     // create must leave nothing behind, so it goes again before the error is reported.

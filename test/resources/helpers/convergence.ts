@@ -52,6 +52,7 @@ export async function runConvergence(run: ConvergenceRun): Promise<ConvergenceRe
         return value;
       } catch (error) {
         last = error;
+        if (process.env.S2S_CONVERGENCE_DEBUG) console.error(`${label} attempt ${i}: ${(error as Error).message.split("\n")[0]}`);
       }
     }
     unconverged.push(`${label}: ${(last as Error)?.message?.split("\n")[0]}`);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudStackClient, getVpnCustomerGateway, getVpnGateway } from "../../provider/cloudstack";
 import { InMemoryRouter, startLocalCloud, type LocalCloud } from "../../provider/local-cloud";
+import { lookupCustomerGateway, lookupVpnGateway } from "../../provider/resources/lookups";
 import { secret, stripSecrets } from "../harness";
 import { startStack, TEST_PSK, type Stack } from "./helpers/stack";
 
@@ -63,6 +64,14 @@ describe("operating a stack", () => {
     expect(out(cg.outs)).toMatchObject({ name: "dc-quiet", peer: { type: "static", gateway: PEER }, cidrList: ["192.168.40.0/24"], managedBy: "cloudstack" });
     const cn = await s.host.read({ urn: urn("VpnConnection", "got"), id: connId, properties: { __provider: s.providers.vpnConnection.text } });
     expect(out(cn.outs), JSON.stringify(out(cn.outs))).toMatchObject({ managedBy: "cloudstack", vpnGatewayId: vgwId, customerGatewayId: cgwId, state: "Disconnected", schemaVersion: 1 });
+  });
+
+  it("looks up the VPN gateway of a VPC and a customer gateway by name (plain API reads from the program)", async () => {
+    const cloudstack = { url: s.cloud.url, apiKey: s.cloud.admin.apiKey, secretKey: s.cloud.admin.secretKey };
+    expect(await lookupVpnGateway({ vpcId: s.cloud.seededVpc.id, cloudstack })).toMatchObject({ id: s.vgw.state("gw")!.id, vpcId: s.cloud.seededVpc.id, publicIp: s.cloud.seededVpc.publicIp });
+    expect(await lookupCustomerGateway({ name: "dc-quiet", cloudstack })).toMatchObject({ id: s.cgw.state("dc")!.id, name: "dc-quiet", gateway: PEER, cidrList: ["192.168.40.0/24"], dynamicPeer: false });
+    expect(await lookupCustomerGateway({ name: "no-such-gateway", cloudstack })).toBeUndefined();
+    expect(await lookupVpnGateway({ vpcId: second.seededVpc.id, cloudstack: { url: second.url, apiKey: second.admin.apiKey, secretKey: second.admin.secretKey } })).toBeUndefined();
   });
 
   it("manages a second cloud through a resource's `cloudstack` settings (stack config points at the first)", async () => {

@@ -2,6 +2,7 @@
  * Lookups of objects managed elsewhere (data sources): the VPN gateway of a VPC, a customer gateway by name. Plain
  * API reads from the program; pass the result's `id` to a VpnConnection, or to `VpnGateway.get`/`CustomerGateway.get`.
  */
+import * as cs from "../cloudstack";
 import type { CloudStackSettings } from "../model/cloudstack-settings";
 
 export interface LookupOptions {
@@ -25,8 +26,7 @@ export interface CustomerGatewayInfo {
   remoteId?: string;
 }
 
-async function withApi<T>(options: LookupOptions, fn: (cs: typeof import("../cloudstack"), client: import("../cloudstack").CloudStackClient) => Promise<T>): Promise<T> {
-  const cs = require("../cloudstack") as typeof import("../cloudstack");
+async function withApi<T>(options: LookupOptions, fn: (api: typeof cs, client: cs.CloudStackClient) => Promise<T>): Promise<T> {
   const s = options.cloudstack;
   const client = new cs.CloudStackClient(s ? { apiUrl: s.url, apiKey: s.apiKey, secretKey: s.secretKey, env: {} } : { env: process.env });
   try {

@@ -4,6 +4,7 @@
  * change); programs and tools call this instead. Runs in the program (or any Node process), never in the provider.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as cs from "../cloudstack";
 import type { CloudStackSettings } from "../model/cloudstack-settings";
 import type { SshAccessSpec } from "../model/gateway-access";
 import type { CloudStackSettingsArgs } from "./common-args";
@@ -40,7 +41,6 @@ export async function fetchTunnelStatus(query: TunnelStatusQuery): Promise<Tunne
     const status = await push.withGateway(query.ssh, (host) => push.peerStatus(host, query.remoteId));
     return { managedBy: "gateway", state: status.established ? "Connected" : "Disconnected", established: status.established, ...(status.peerAddress ? { peerAddress: status.peerAddress } : {}), bytesIn: status.bytesIn, bytesOut: status.bytesOut, checkedAt: checkedAt() };
   }
-  const cs = require("../cloudstack") as typeof import("../cloudstack");
   const client = new cs.CloudStackClient(query.cloudstack ? { apiUrl: query.cloudstack.url, apiKey: query.cloudstack.apiKey, secretKey: query.cloudstack.secretKey, env: {} } : { env: process.env });
   try {
     const conn = await cs.getVpnConnection(client, query.connectionId);

@@ -1,11 +1,13 @@
 /**
  * cloudstack-s2s: site-to-site IPsec VPNs for Apache CloudStack as code.
  *
- * The Pulumi resources are the top level (`import { VpnGateway, CustomerGateway, VpnConnection } from
- * "cloudstack-s2s"`); the layers they are built on are namespaces, for tools and tests.
+ * The main entry is the Pulumi resources plus the model (`import { VpnGateway, CustomerGateway, VpnConnection }
+ * from "cloudstack-s2s"`). The other layers are subpath exports, loaded only by who asks for them:
+ * `cloudstack-s2s/render`, `/cloudstack`, `/push`, `/local-cloud`, `/cdktf` (package.json `exports`). In particular
+ * the main entry never loads the local cloud (HTTP server, namespaces, sshd) nor the SSH client.
  */
-export { CustomerGateway, VpnConnection, VpnGateway, CONFIG_KEYS, RUNTIME_ENV_VAR } from "./resources";
-export type { CustomerGatewayArgs, DynamicPeerArgs, GatewaySshArgs, PolicyArgs, ProposalArgs, SshEndpointArgs, StaticPeerArgs, VpnConnectionArgs, VpnGatewayArgs } from "./resources";
+export { CustomerGateway, VpnConnection, VpnGateway, CONFIG_KEYS, CONFIG_NAMESPACE, RUNTIME_ENV_VAR, fetchTunnelStatus, getTunnelStatus, lookupCustomerGateway, lookupVpnGateway } from "./resources";
+export type { CloudStackSettingsArgs, CustomerGatewayArgs, CustomerGatewayInfo, DynamicPeerArgs, GatewaySshArgs, GetTunnelStatusArgs, LookupOptions, PolicyArgs, ProposalArgs, SshEndpointArgs, StaticPeerArgs, TunnelStatus, TunnelStatusQuery, VpnConnectionArgs, VpnGatewayArgs, VpnGatewayInfo } from "./resources";
 export { parseSite, resolveSitePsk, siteToDataBag, siteSchema, type SiteInput, type SiteSpec } from "./model/site";
 export { customerGatewaySchema, type CustomerGatewayInput, type CustomerGatewaySpec } from "./model/customer-gateway";
 export { vpnGatewaySchema } from "./model/vpn-gateway";
@@ -20,6 +22,4 @@ export { renderPeer } from "./render/peer";
 export { renderDeviceConfig, tryRenderDeviceConfig, deviceConfigText, DEVICE_VENDOR_IDS, DEFAULT_DEVICE_VENDOR, type DeviceConfig, type DeviceConfigOptions, type DeviceFile } from "./render/device";
 export type { FirewallRule, HostRender, RenderedFile, VrRender } from "./render/types";
 export * as cloudstack from "./cloudstack";
-export * as push from "./push";
-export * as localCloud from "./local-cloud";
 export { diagnose, type DiagnoseInput, type DiagnoseResult } from "./doctor/api";

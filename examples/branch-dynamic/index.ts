@@ -3,7 +3,7 @@
 // pushed to the VPC's router over SSH (`gatewaySsh` config), which is why the VpnGateway carries the access.
 import * as pulumi from "@pulumi/pulumi";
 // In your own project: import { CustomerGateway, VpnConnection, VpnGateway } from "cloudstack-s2s";
-import { CustomerGateway, VpnConnection, VpnGateway, type GatewaySshArgs } from "../../provider/resources";
+import { CustomerGateway, getTunnelStatus, VpnConnection, VpnGateway, type GatewaySshArgs } from "../../provider/resources";
 
 const config = new pulumi.Config();
 
@@ -36,7 +36,8 @@ export const gatewayPublicIp = gateway.publicIp;
 export const customerGatewayManagedBy = branch.managedBy;
 export const tunnelState = connection.state;
 export const tunnelEstablished = connection.established;
-/** Pushed peers only: where the branch last connected from, and its traffic. */
-export const branchLastSeenFrom = connection.peerAddress;
-export const bytesIn = connection.bytesIn;
-export const bytesOut = connection.bytesOut;
+/**
+ * Live telemetry (where the branch connects from, its traffic) is not a resource output — a refresh of a quiet
+ * tunnel reports no change. It is read on demand; `pulumi config set tunnelStatus true` adds it to the stack outputs.
+ */
+export const tunnelStatus = config.getBoolean("tunnelStatus") ? getTunnelStatus({ connection, vpnGateway: gateway, customerGateway: branch }) : undefined;

@@ -11,7 +11,7 @@ pulumi.runtime.setMocks(
   {
     newResource(args) {
       registered.push(args);
-      return { id: `${args.name}-id`, state: { ...args.inputs, state: "Connected", publicIp: "198.51.100.10" } };
+      return { id: `${args.name}-id`, state: { ...args.inputs, state: "Connected", publicIp: "198.51.100.10", ...(args.type.endsWith(":CustomerGateway") ? { managedBy: "cloudstack" } : {}) } };
     },
     call: (args) => args.inputs,
   },
@@ -44,5 +44,15 @@ describe("examples/datacenter-static", () => {
     const conn = registered.find((r) => r.type.endsWith(":VpnConnection"))!;
     expect(conn.inputs).toMatchObject({ vpnGatewayId: "vpc-gateway-id", customerGatewayId: "datacenter-id", waitForEstablished: true, establishedTimeoutSeconds: 300 });
     expect(await value(program.tunnelState)).toBe("Connected");
+  });
+
+  it("gives a connection CloudStack manages no PSK, no SSH access and no push spec: its state holds no secret", () => {
+    const conn = registered.find((r) => r.type.endsWith(":VpnConnection"))!;
+    const wire = JSON.stringify(conn.inputs);
+    expect(wire).not.toContain("dc-psk-0123456789");
+    for (const key of ["ipsecPsk", "gatewaySsh", "customerGatewaySpec", "gateway"]) {
+      const v = conn.inputs[key] as { value?: unknown } | undefined;
+      expect(v === undefined || v === null || v.value === undefined || v.value === null).toBe(true);
+    }
   });
 });

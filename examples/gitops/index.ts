@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 // In your own project: import { … } from "cloudstack-s2s";
-import { CustomerGateway, VpnConnection, VpnGateway, type GatewaySshArgs } from "../../provider/resources";
+import { CustomerGateway, getTunnelStatus, VpnConnection, VpnGateway, type GatewaySshArgs } from "../../provider/resources";
 import { loadSites } from "./sites";
 
 const config = new pulumi.Config();
@@ -13,6 +13,7 @@ const sshByVpc = config.getSecretObject<Record<string, GatewaySshArgs>>("gateway
 
 const gateways = new Map<string, VpnGateway>();
 const connections: Record<string, VpnConnection> = {};
+const live: Record<string, ReturnType<typeof getTunnelStatus>> = {};
 for (const { site, psk } of loadSites(sitesDir)) {
   const vpcId = site.vpnGateway.vpcId!;
   let gateway = gateways.get(vpcId);
@@ -23,7 +24,9 @@ for (const { site, psk } of loadSites(sitesDir)) {
   const { ipsecPsk: _ref, ...settings } = site.customerGateway;
   const customerGateway = new CustomerGateway(site.name, { ...settings, ipsecPsk: pulumi.secret(psk) });
   connections[site.name] = new VpnConnection(site.name, { vpnGateway: gateway, customerGateway, passive: site.connection.passive });
+  // Live telemetry only on request (`tunnelStatus: true`): it is not part of the resources' state.
+  if (config.getBoolean("tunnelStatus")) live[site.name] = getTunnelStatus({ connection: connections[site.name]!, vpnGateway: gateway, customerGateway });
 }
 
-export const tunnels = Object.fromEntries(Object.entries(connections).map(([name, c]) => [name, { state: c.state, established: c.established, lastSeenFrom: c.peerAddress }]));
+export const tunnels = Object.fromEntries(Object.entries(connections).map(([name, c]) => [name, { state: c.state, established: c.established, lastSeenFrom: live[name]?.apply((s) => s?.peerAddress) }]));
 export const gatewayIps = Object.fromEntries([...gateways].map(([vpc, g]) => [vpc, g.publicIp]));

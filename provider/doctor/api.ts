@@ -6,8 +6,6 @@
 import type { SshAccessSpec } from "../model/gateway-access";
 import { parseSite, type SiteInput, type SiteSpec } from "../model/site";
 import { ValidationError } from "../model/issues";
-import { connectSshGateway } from "../push/ssh-gateway-host";
-import { readRouterView } from "../push/router-view";
 import type { Finding, Side } from "./causes";
 import { diagnoseLog } from "./diagnose";
 import { analyzeRouter } from "./live";
@@ -49,6 +47,9 @@ export async function diagnose(input: DiagnoseInput): Promise<DiagnoseResult> {
   if (input.log !== undefined) return { findings: diagnoseLog(input.log, { ...(input.side ? { side: input.side } : {}), ...(site ? { site } : {}) }).findings };
   if (!input.gatewaySsh || !site) throw new Error("diagnose() needs `log` (offline), or `site` with `gatewaySsh` (live)");
   const ssh = input.gatewaySsh;
+  // Loaded on demand: the package's main entry (which exports diagnose) must not load the SSH client.
+  const { connectSshGateway } = require("../push/ssh-gateway-host") as typeof import("../push/ssh-gateway-host");
+  const { readRouterView } = require("../push/router-view") as typeof import("../push/router-view");
   const host = await connectSshGateway({ host: ssh.host, privateKey: ssh.privateKey, hostKey: ssh.hostKey, ...(ssh.port !== undefined ? { port: ssh.port } : {}), ...(ssh.username !== undefined ? { username: ssh.username } : {}), ...(ssh.jump ? { jump: ssh.jump } : {}) });
   try {
     const view = await readRouterView(host, { sinceSeconds: input.sinceSeconds ?? 600, ...(input.logPath ? { logPath: input.logPath } : {}), ...(input.watchSeconds !== undefined ? { watchSeconds: input.watchSeconds } : {}) });

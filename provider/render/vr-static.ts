@@ -1,8 +1,8 @@
 import type { Site2SiteVpnDataBag } from "../model/databag";
-import { firstHostOf, parseIpv4Cidr } from "../model/net";
+import { CsFileModel, sameLineSet } from "./cs-file";
 import { vrMinutes, strongswanProposals } from "./lifetimes";
 import { splitChildNames, VR_IPSEC_DIR } from "./names";
-import { fileText, type VrRender } from "./types";
+import type { VrRender } from "./types";
 import { ikeInputRules, tunnelMarkRules } from "./vr-firewall";
 
 /** CloudStack main-line `CsSite2SiteVpn` file names for a peer. */
@@ -15,40 +15,67 @@ function keyexchange(ikeVersion: string | undefined): string {
   return ["ike", "ikev1", "ikev2"].includes(v.toLowerCase()) ? v : "ike";
 }
 
-/** The connection file, byte-identical to what CloudStack's main-line VR writes (contract §4.3). */
+/**
+ * The connection file, byte-identical to what CloudStack's main-line VR writes: the same `CsFile` operations, in
+ * the same order, as `CsSite2SiteVpn.configure_ipsec` (configure.py, python3 variant with split connections and
+ * `leftid`; contract §4.3). `left` is `local_public_ip`: the VR only uses another address when it has no public
+ * network, which a VPC VR with a VPN gateway always has.
+ */
 export function staticVrConf(bag: Site2SiteVpnDataBag): string {
-  const peer = bag.peer_gateway_ip ?? "";
-  const peerlist = bag.peer_guest_cidr_list.replace(/ /g, "");
-  const cidrs = peerlist.split(",");
-  const split = bag.split_connections === true && cidrs.length > 1;
-  const lines = [
-    `#conn for vpn-${peer}`,
-    `conn vpn-${peer}`,
-    ` left=${bag.local_public_ip}`,
-    ` leftid=${bag.local_public_ip}`,
-    ` leftsubnet=${bag.local_guest_cidr}`,
-    ` right=${peer}`,
-    ` rightsubnet=${split ? cidrs[0] : peerlist}`,
-    " type=tunnel",
-    " authby=secret",
-    ` keyexchange=${keyexchange(bag.ike_version)}`,
-    ` ike=${strongswanProposals(bag.ike_policy)}`,
-    ` ikelifetime=${vrMinutes(bag.ike_lifetime)}`,
-    ` esp=${strongswanProposals(bag.esp_policy)}`,
-    ` lifetime=${vrMinutes(bag.esp_lifetime)}`,
-    " keyingtries=2",
-    " auto=route",
-    ` forceencaps=${bag.encap ? "yes" : "no"}`,
-  ];
-  if (bag.dpd) lines.push(" dpddelay=30", " dpdtimeout=120", " dpdaction=restart");
-  if (split) {
-    cidrs.slice(1).forEach((cidr, i) => lines.push(`conn vpn-${peer}-${i + 2}`, ` also=vpn-${peer}`, ` rightsubnet=${cidr}`));
+  const rightpeer = bag.peer_gateway_ip ?? "";
+  let peerlist = bag.peer_guest_cidr_list.replace(/ /g, "");
+  const split = bag.split_connections === true;
+  const peerlistarr = peerlist.split(",");
+  if (split) peerlist = peerlistarr[0]!;
+  const file = new CsFileModel();
+  file.repopulate();
+  file.add(`#conn for vpn-${rightpeer}`, 0);
+  file.search("conn ", `conn vpn-${rightpeer}`);
+  file.addeq(` left=${bag.local_public_ip}`);
+  file.addeq(` leftid=${bag.local_public_ip}`);
+  file.addeq(` leftsubnet=${bag.local_guest_cidr}`);
+  file.addeq(` right=${rightpeer}`);
+  file.addeq(` rightsubnet=${peerlist}`);
+  file.addeq(" type=tunnel");
+  file.addeq(" authby=secret");
+  file.addeq(` keyexchange=${keyexchange(bag.ike_version)}`);
+  file.addeq(` ike=${strongswanProposals(bag.ike_policy)}`);
+  file.addeq(` ikelifetime=${vrMinutes(bag.ike_lifetime)}`);
+  file.addeq(` esp=${strongswanProposals(bag.esp_policy)}`);
+  file.addeq(` lifetime=${vrMinutes(bag.esp_lifetime)}`);
+  file.addeq(" keyingtries=2");
+  file.addeq(" auto=route");
+  file.addeq(` forceencaps=${bag.encap ? "yes" : "no"}`);
+  if (bag.dpd) {
+    file.addeq(" dpddelay=30");
+    file.addeq(" dpdtimeout=120");
+    file.addeq(" dpdaction=restart");
   }
-  return fileText(lines);
+  if (split && peerlistarr.length > 1) {
+    for (let idx = 1; idx < peerlistarr.length; idx++) {
+      // An empty line before each child stanza; the child's `conn` line goes through a regex `search`, so a host
+      // name peer containing `-<k>` has its main `conn` line replaced instead (CloudStack's behaviour, kept).
+      file.append("");
+      file.search(`conn vpn-.*-${idx + 1}`, `conn vpn-${rightpeer}-${idx + 1}`);
+      file.append(` also=vpn-${rightpeer}`);
+      file.append(` rightsubnet=${peerlistarr[idx]}`);
+    }
+  }
+  return file.text();
 }
 
-export function staticVrSecrets(bag: Site2SiteVpnDataBag): string {
-  return fileText([`${bag.local_public_ip} ${bag.peer_gateway_ip ?? ""} : PSK "${bag.ipsec_psk}"`]);
+/** The secrets file: CloudStack loads the existing one and replaces every line keyed by `<local ip> `. */
+export function staticVrSecrets(bag: Site2SiteVpnDataBag, existing?: string): string {
+  const secret = new CsFileModel(existing);
+  secret.search(`${bag.local_public_ip} `, `${bag.local_public_ip} ${bag.peer_gateway_ip ?? ""} : PSK "${bag.ipsec_psk}"`);
+  return secret.text();
+}
+
+/** The address CloudStack pings to trigger `auto=route`: the CIDR's address as written, last octet + 1, no carry. */
+export function warmupAddress(cidr: string): string {
+  const octets = cidr.split("/", 1)[0]!.split(".");
+  octets[3] = String(Number.parseInt(octets[3] ?? "", 10) + 1);
+  return octets.join(".");
 }
 
 /**
@@ -59,8 +86,8 @@ export function renderStaticVr(bag: Site2SiteVpnDataBag, dev: string, previous?:
   const peer = bag.peer_gateway_ip ?? "";
   const paths = staticVrPaths(peer);
   const name = `vpn-${peer}`;
-  const cidrs = bag.peer_guest_cidr_list.replace(/ /g, "").split(",");
-  const children = splitChildNames(name, cidrs.length, bag.split_connections === true);
+  const peerlistarr = bag.peer_guest_cidr_list.replace(/ /g, "").split(",");
+  const children = splitChildNames(name, peerlistarr.length, bag.split_connections === true);
   if (!bag.create) {
     return {
       connections: [name, ...children],
@@ -71,21 +98,26 @@ export function renderStaticVr(bag: Site2SiteVpnDataBag, dev: string, previous?:
       commands: [`ipsec down ${name}`, `ipsec down ${name}`, `rm -f ${paths.conf} ${paths.secrets}`, "ipsec reload"],
     };
   }
-  const conf = staticVrConf(bag);
-  const secrets = staticVrSecrets(bag);
-  const unchanged = previous?.create === true && previous.peer_gateway_ip === bag.peer_gateway_ip
-    && staticVrConf(previous) === conf && staticVrSecrets(previous) === secrets;
+  let conf = staticVrConf(bag);
+  let secrets = staticVrSecrets(bag);
+  // CloudStack's CsFile commits a file only when its *set* of lines changed (so e.g. split CIDRs given in another
+  // order leave the old text in place), and runs `ipsec rereadsecrets` only when either file changed.
+  let unchanged = false;
+  if (previous?.create === true && previous.peer_gateway_ip === bag.peer_gateway_ip) {
+    const previousConf = staticVrConf(previous);
+    const previousSecrets = staticVrSecrets(previous);
+    if (sameLineSet(previousConf, conf)) conf = previousConf;
+    if (sameLineSet(previousSecrets, secrets)) secrets = previousSecrets;
+    unchanged = conf === previousConf && secrets === previousSecrets;
+  }
   const commands = unchanged ? [] : ["ipsec rereadsecrets"];
   commands.push("ipsec reload");
-  cidrs.forEach((cidr, i) => {
+  peerlistarr.forEach((cidr, i) => {
     const conn = i === 0 || bag.split_connections !== true ? name : `${name}-${i + 1}`;
     commands.push(`ipsec status ${conn} | grep "${cidr}"`);
   });
-  // auto=route waits for traffic: CloudStack pings the first host of each peer subnet to bring the tunnel up.
-  for (const cidr of cidrs) {
-    const parsed = parseIpv4Cidr(cidr);
-    if (typeof parsed !== "string") commands.push(`timeout 5 ping -c 3 ${firstHostOf(parsed)}`);
-  }
+  // auto=route waits for traffic: CloudStack pings an address in each peer subnet to bring the tunnel up.
+  for (const cidr of peerlistarr) commands.push(`timeout 5 ping -c 3 ${warmupAddress(cidr)}`);
   return {
     connections: [name, ...children],
     files: [

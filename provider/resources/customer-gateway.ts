@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { commonProps, withSecretOutputs, type CommonArgs } from "./common-args";
+import { brand } from "./kinds";
 import { providerFor, TYPE_MODULE } from "./provider-instances";
 
 /** The branch's public address: fixed. */
@@ -48,7 +50,7 @@ export interface ProposalArgs {
 export type PolicyArgs = pulumi.Input<string | ProposalArgs | ProposalArgs[]>;
 
 /** Inputs of a {@link CustomerGateway}; validated by the model's `customerGatewaySchema` in `check`. */
-export interface CustomerGatewayArgs {
+export interface CustomerGatewayArgs extends CommonArgs {
   /**
    * CloudStack name, unique per account. Changing it updates the gateway in place.
    *
@@ -141,17 +143,30 @@ export class CustomerGateway extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<{ id: string; name: string; changedFields: string[] } | undefined>;
   /** CloudStack ≥ 4.23: weak algorithms it flags. */
   declare readonly obsoleteParameters: pulumi.Output<string | undefined>;
+  /** Layout version of these outputs (1 since 0.2.0; state of 0.1.0 has none and is migrated on the next `up`). */
+  declare readonly schemaVersion: pulumi.Output<number>;
+
+  /**
+   * The state of an existing customer gateway, by CloudStack id (read-only here: Pulumi does not manage it). A
+   * stack-only gateway (`gateway:<uuid>`, a pushed dynamic peer) has nothing to read in CloudStack.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions & { cloudstack?: CommonArgs["cloudstack"] }): CustomerGateway {
+    const { cloudstack, ...rest } = opts ?? {};
+    return new CustomerGateway(name, { cloudstack } as CustomerGatewayArgs, { ...rest, id });
+  }
 
   constructor(name: string, args: CustomerGatewayArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
       ...args,
-      ipsecPsk: pulumi.secret(args.ipsecPsk),
+      ...commonProps(args),
+      ipsecPsk: args.ipsecPsk === undefined ? undefined : pulumi.secret(args.ipsecPsk),
       managedBy: undefined,
       spec: undefined,
       adopted: undefined,
       obsoleteParameters: undefined,
     };
     for (const k of ["name", "peer", "cidrList", "ikePolicy", "espPolicy", "ikeVersion", "ikeLifetime", "espLifetime", "dpd"]) props[k] ??= undefined;
-    super(providerFor("customer-gateway"), name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ipsecPsk"] }, TYPE_MODULE, "CustomerGateway");
+    super(providerFor("customer-gateway"), name, props, withSecretOutputs(opts, ["ipsecPsk"]), TYPE_MODULE, "CustomerGateway");
+    brand(this, "CustomerGateway");
   }
 }

@@ -1,70 +1,70 @@
 /**
- * The object Pulumi serializes into `__provider` for every resource of this package. It holds two strings and the
- * provider config read in `configure()`; each method `require`s the compiled implementation at call time
- * (`<runtime>/resources/impl/<implementation>`) and delegates to it. Keeping the serialized part this small is
- * what makes it safe to serialize: no schema, client, agent or module object is captured (pulumi-host.md §2.7), and
- * the behaviour lives in ordinary compiled modules that are unit-tested on their own.
+ * The object Pulumi serializes into `__provider` for every resource of this package. It holds strings only — the
+ * module specifier of the frozen runtime entry (runtime/v1.ts), the resource implementation's name, the config
+ * keys to read — plus the config read in `configure()`. Every method `require`s the runtime entry at call time and
+ * hands it the SDK's arguments, so the serialized text carries no logic that could go stale: state written today
+ * keeps working with whatever release is installed when it is refreshed or deleted (pulumi-host.md §2.7 explains
+ * why nothing else may be captured).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderContext, ResourceImplementation } from "./impl/context";
+import { CONFIG_NAMESPACE } from "../model/cloudstack-settings";
 
-/** Stack config keys (under the program's project namespace, e.g. `branch-dynamic:apiUrl`). */
+/** Stack config keys: `cloudstack-s2s:<key>` (preferred), or `<project>:<key>` as in 0.1.0. */
 export const CONFIG_KEYS = { apiUrl: "apiUrl", apiKey: "apiKey", secretKey: "secretKey" } as const;
+export { CONFIG_NAMESPACE };
 
 export class DelegatingProvider implements pulumi.dynamic.ResourceProvider {
-  /** Filled by `configure()` inside the host; never serialized with a value (it is empty at `pulumi up` time). */
-  private context: ProviderContext = { credentials: {} };
-
+  /** Filled by `configure()` inside the host; empty when serialized (at `pulumi up` time nothing is read yet). */
+  private config: Record<string, string> = {};
   constructor(
-    /** See runtime-location.ts: a package path, `./relative` to the program directory, or an absolute path. */
-    readonly runtime: string,
-    /** File name under `resources/impl/`, e.g. `customer-gateway`. */
+    /** Module specifier of runtime/v1: `cloudstack-s2s/runtime/v1`, `./…` relative to the program, or absolute. */
+    readonly entry: string,
+    /** `customer-gateway`, `vpn-gateway` or `vpn-connection`. */
     readonly implementation: string,
+    /**
+     * Config keys to read, namespaced and project-relative (`cloudstack-s2s:apiUrl`, `apiUrl`, …). Passed in, not
+     * computed here: the constructor is serialized too, and must reference no module.
+     */
+    readonly configKeys: string[],
   ) {}
 
-  private load(): ResourceImplementation {
-    // Resolved from the program directory (the host's cwd): relative forms are made absolute first, because the
-    // serialized module has no file name of its own to resolve against.
-    const base = this.runtime.startsWith(".") ? require("node:path").resolve(process.cwd(), this.runtime) : this.runtime;
-    return require(`${base}/resources/impl/${this.implementation}`) as ResourceImplementation;
+  private invoke(method: string, args: unknown[]): Promise<any> {
+    // Relative forms are resolved against the program directory (the host's cwd): the serialized module has no
+    // file name of its own.
+    const spec = this.entry.startsWith(".") ? require("node:path").resolve(process.cwd(), this.entry) : this.entry;
+    return require(spec).invoke({ resource: this.implementation, method, config: this.config, args });
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const get = (key: string): string | undefined => {
+    const config: Record<string, string> = {};
+    for (const key of this.configKeys) {
       const value = req.config.get(key);
-      return typeof value === "string" && value !== "" ? value : undefined;
-    };
-    const credentials: ProviderContext["credentials"] = {};
-    const apiUrl = get("apiUrl");
-    const apiKey = get("apiKey");
-    const secretKey = get("secretKey");
-    if (apiUrl !== undefined) credentials.apiUrl = apiUrl;
-    if (apiKey !== undefined) credentials.apiKey = apiKey;
-    if (secretKey !== undefined) credentials.secretKey = secretKey;
-    this.context = { credentials };
+      if (typeof value === "string" && value !== "") config[key] = value;
+    }
+    this.config = config;
   }
 
   check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
-    return this.load().check(this.context, olds, news);
+    return this.invoke("check", [olds, news]);
   }
 
   diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
-    return this.load().diff(this.context, id, olds, news);
+    return this.invoke("diff", [id, olds, news]);
   }
 
   create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
-    return this.load().create(this.context, inputs);
+    return this.invoke("create", [inputs]);
   }
 
   read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
-    return this.load().read(this.context, id, props);
+    return this.invoke("read", [id, props]);
   }
 
   update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
-    return this.load().update(this.context, id, olds, news);
+    return this.invoke("update", [id, olds, news]);
   }
 
   delete(id: string, props: any): Promise<void> {
-    return this.load().delete(this.context, id, props);
+    return this.invoke("delete", [id, props]);
   }
 }

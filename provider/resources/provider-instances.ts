@@ -3,6 +3,7 @@
  * implementation name), so serialization is cheap and cached by the SDK per object.
  */
 import { DelegatingProvider } from "./delegating-provider";
+import { configKeysToRead } from "./connection-settings";
 import { runtimeLocation } from "./runtime-location";
 
 const instances = new Map<string, DelegatingProvider>();
@@ -10,7 +11,7 @@ const instances = new Map<string, DelegatingProvider>();
 export function providerFor(implementation: "customer-gateway" | "vpn-gateway" | "vpn-connection"): DelegatingProvider {
   let provider = instances.get(implementation);
   if (!provider) {
-    provider = new DelegatingProvider(runtimeLocation(), implementation);
+    provider = new DelegatingProvider(runtimeLocation(), implementation, configKeysToRead());
     instances.set(implementation, provider);
   }
   return provider;

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectionDeviceConfig } from "../render/device/connection";
-import { CustomerGateway } from "./customer-gateway";
+import { commonProps, withSecretOutputs, type CommonArgs } from "./common-args";
+import type { CustomerGateway } from "./customer-gateway";
+import { brand, isCustomerGatewayLike, isVpnGatewayLike } from "./kinds";
 import { providerFor, TYPE_MODULE } from "./provider-instances";
-import { VpnGateway } from "./vpn-gateway";
+import type { VpnGateway } from "./vpn-gateway";
 
 /** Inputs of a {@link VpnConnection}. */
-export interface VpnConnectionArgs {
+export interface VpnConnectionArgs extends CommonArgs {
   /**
    * The VPN gateway (VPC side): the resource, or the id of one managed elsewhere. Pass the resource when the peer
    * may have to be pushed (dynamic peer on CloudStack without the dynamic-peer API). Changing it replaces the
@@ -61,15 +63,13 @@ export class VpnConnection extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<"cloudstack" | "gateway">;
   /** CloudStack's state (`Pending`, `Connecting`, `Connected`, `Disconnected`, `Error`); for a pushed peer `Connected`/`Disconnected` from charon. */
   declare readonly state: pulumi.Output<string>;
-  /** The tunnel is up (as of the last create, update or refresh). */
+  /**
+   * The tunnel is up (as of the last create, update or refresh). Live telemetry (peer address, byte counters) is
+   * not an output — it would change on every refresh; read it with `getTunnelStatus`.
+   */
   declare readonly established: pulumi.Output<boolean>;
   /** The VPN gateway's public IP. */
   declare readonly publicIp: pulumi.Output<string>;
-  /** Pushed dynamic peer: the address the branch last connected from. */
-  declare readonly peerAddress: pulumi.Output<string | undefined>;
-  /** Pushed dynamic peer: bytes received / sent by its current SAs. */
-  declare readonly bytesIn: pulumi.Output<number | undefined>;
-  declare readonly bytesOut: pulumi.Output<number | undefined>;
   /** Pushed dynamic peer: false when a refresh found the gateway differing from what was pushed (the next `up` pushes again). */
   declare readonly gatewayInSync: pulumi.Output<boolean | undefined>;
   /** Pushed dynamic peer: one line per difference found by the last refresh. */
@@ -80,11 +80,25 @@ export class VpnConnection extends pulumi.dynamic.Resource {
    * program from the gateways' outputs, never stored in the state; undefined unless both gateways are resources.
    */
   readonly deviceConfig: pulumi.Output<string | undefined>;
+  /** Layout version of these outputs (1 since 0.2.0). */
+  declare readonly schemaVersion: pulumi.Output<number>;
+
+  /** The state of an existing CloudStack VPN connection, by id (read-only here). */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions & { cloudstack?: CommonArgs["cloudstack"] }): VpnConnection {
+    const { cloudstack, ...rest } = opts ?? {};
+    return new VpnConnection(name, { cloudstack } as unknown as VpnConnectionArgs, { ...rest, id });
+  }
 
   constructor(name: string, args: VpnConnectionArgs, opts?: pulumi.CustomResourceOptions) {
-    const vgw = args.vpnGateway instanceof VpnGateway ? args.vpnGateway : undefined;
-    const cgw = args.customerGateway instanceof CustomerGateway ? args.customerGateway : undefined;
+    // By shape, not instanceof: a resource from another copy of the SDK or of this package is still a resource.
+    const vgw = isVpnGatewayLike(args.vpnGateway) ? (args.vpnGateway as VpnGateway) : undefined;
+    const cgw = isCustomerGatewayLike(args.customerGateway) ? (args.customerGateway as CustomerGateway) : undefined;
+    // What a push needs, given only when the customer gateway is pushed (`managedBy: "gateway"`): a connection
+    // CloudStack manages stores no PSK and no SSH access in its state.
+    const pushed = <T>(value: () => pulumi.Input<T> | undefined): pulumi.Output<T | undefined> | undefined =>
+      cgw ? pulumi.all([cgw.managedBy, value()]).apply(([managedBy, v]) => (managedBy === "gateway" ? (v as T) : undefined)) : undefined;
     const props: Record<string, unknown> = {
+      ...commonProps(args),
       vpnGatewayId: vgw ? vgw.id : args.vpnGateway,
       customerGatewayId: cgw ? cgw.id : args.customerGateway,
       passive: args.passive,
@@ -93,22 +107,20 @@ export class VpnConnection extends pulumi.dynamic.Resource {
       establishedTimeoutSeconds: args.establishedTimeoutSeconds,
       adoptExisting: args.adoptExisting,
       // What a push needs (ignored on the CloudStack path): the gateway's address and access, the peer's settings.
-      gateway: vgw ? pulumi.all([vgw.publicIp, vgw.vpcCidr, vgw.publicInterface]).apply(([publicIp, vpcCidr, publicInterface]) => ({ publicIp, vpcCidr, publicInterface })) : undefined,
-      gatewaySsh: vgw ? vgw.ssh : undefined,
-      customerGatewaySpec: cgw ? cgw.spec : undefined,
-      ipsecPsk: cgw ? pulumi.secret(cgw.ipsecPsk) : undefined,
+      gateway: vgw ? pushed(() => pulumi.all([vgw.publicIp, vgw.vpcCidr, vgw.publicInterface]).apply(([publicIp, vpcCidr, publicInterface]) => ({ publicIp, vpcCidr, publicInterface }))) : undefined,
+      gatewaySsh: vgw ? pushed(() => vgw.ssh) : undefined,
+      customerGatewaySpec: pushed(() => cgw!.spec),
+      ipsecPsk: cgw ? pulumi.secret(pushed(() => cgw.ipsecPsk)!) : undefined,
       managedBy: undefined,
       state: undefined,
       established: undefined,
       publicIp: undefined,
-      peerAddress: undefined,
-      bytesIn: undefined,
-      bytesOut: undefined,
       gatewayInSync: undefined,
       gatewayDrift: undefined,
       adopted: undefined,
     };
-    super(providerFor("vpn-connection"), name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ipsecPsk", "gatewaySsh"] }, TYPE_MODULE, "VpnConnection");
+    super(providerFor("vpn-connection"), name, props, withSecretOutputs(opts, ["ipsecPsk", "gatewaySsh"]), TYPE_MODULE, "VpnConnection");
+    brand(this, "VpnConnection");
     this.deviceConfig =
       vgw && cgw
         ? pulumi.secret(

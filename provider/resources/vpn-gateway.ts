@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { commonProps, withSecretOutputs, type CommonArgs } from "./common-args";
+import { brand } from "./kinds";
 import { providerFor, TYPE_MODULE } from "./provider-instances";
 
 /** One SSH hop. */
@@ -26,7 +28,7 @@ export interface GatewaySshArgs extends SshEndpointArgs {
 }
 
 /** Inputs of a {@link VpnGateway}. */
-export interface VpnGatewayArgs {
+export interface VpnGatewayArgs extends CommonArgs {
   /** The VPC to enable site-to-site VPN on. Changing it replaces the gateway. */
   vpcId: pulumi.Input<string>;
   /**
@@ -72,10 +74,22 @@ export class VpnGateway extends pulumi.dynamic.Resource {
   declare readonly domainId: pulumi.Output<string | undefined>;
   /** Set when `adoptExisting` took over the VPC's gateway: its id, VPC and public IP. */
   declare readonly adopted: pulumi.Output<{ id: string; vpcId: string; publicIp?: string } | undefined>;
+  /** Layout version of these outputs (1 since 0.2.0). */
+  declare readonly schemaVersion: pulumi.Output<number>;
+
+  /**
+   * The state of an existing VPN gateway, by CloudStack id (read-only here). To find the id from a VPC, see
+   * `lookupVpnGateway`. SSH access is not part of CloudStack's object: a gateway read this way cannot push peers.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions & { cloudstack?: CommonArgs["cloudstack"] }): VpnGateway {
+    const { cloudstack, ...rest } = opts ?? {};
+    return new VpnGateway(name, { cloudstack } as VpnGatewayArgs, { ...rest, id });
+  }
 
   constructor(name: string, args: VpnGatewayArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
       ...args,
+      ...commonProps(args),
       ssh: args.ssh === undefined ? undefined : pulumi.secret(args.ssh),
       publicIp: undefined,
       vpcCidr: undefined,
@@ -86,6 +100,7 @@ export class VpnGateway extends pulumi.dynamic.Resource {
       adopted: undefined,
     };
     props.publicInterface ??= undefined;
-    super(providerFor("vpn-gateway"), name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ssh"] }, TYPE_MODULE, "VpnGateway");
+    super(providerFor("vpn-gateway"), name, props, withSecretOutputs(opts, ["ssh"]), TYPE_MODULE, "VpnGateway");
+    brand(this, "VpnGateway");
   }
 }

@@ -12,6 +12,7 @@ import { waitFor } from "../../provider/local-cloud/netns/exec";
 import type { IkeSaStatus } from "../../provider/local-cloud/netns/sa-status";
 import { parseSite, type SiteSpec } from "../../provider/model/site";
 import { renderPeer } from "../../provider/render/peer";
+import { fetchTunnelStatus } from "../../provider/resources/tunnel-status";
 import { secret, stripSecrets, type PropertyMap, type ResourceState } from "../../test/harness";
 import { BRANCH, type Stage } from "./stage";
 import { bytes, seconds, step } from "./narration";
@@ -88,7 +89,7 @@ export async function runScenario(s: Stage): Promise<ResourceRow[]> {
     waitFor("the connection to report an established tunnel", async () => {
       const r = await s.conn.refresh("branch");
       return plain(r.state!).established === true ? plain(r.state!) : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 }, async () => await s.router.vr.statusText()), (o) => `tunnel established: state ${o.state}, the branch connected from ${o.peerAddress}`);
+    }, { timeoutMs: 30_000, intervalMs: 200 }, async () => await s.router.vr.statusText()).then(async (o) => ({ ...o, ...(await telemetry(s)) })), (o) => `tunnel established: state ${o.state}, the branch connected from ${o.peerAddress} (getTunnelStatus: live telemetry is not a resource output)`);
   await step(`pinging across the tunnel: guest ${guest} ↔ branch LAN ${lanHost}`, () => pingBothWays(s, guest, lanHost), (p) => p);
 
   // ── the branch gets a new address: the tunnel follows it ────────────────────────────────────────────────────
@@ -115,7 +116,7 @@ export async function runScenario(s: Stage): Promise<ResourceRow[]> {
     return [
       { resource: "VpnGateway vpc-gateway", id: s.vgw.state("vpc-gateway")!.id, outputs: plain(s.vgw.state("vpc-gateway")!) },
       { resource: "CustomerGateway branch", id: s.cgw.state("branch")!.id, outputs: plain(s.cgw.state("branch")!) },
-      { resource: "VpnConnection branch", id: s.conn.state("branch")!.id, outputs: plain(s.conn.state("branch")!) },
+      { resource: "VpnConnection branch", id: s.conn.state("branch")!.id, outputs: { ...plain(s.conn.state("branch")!), ...(await telemetry(s)) } },
     ];
   }, (r) => {
     const o = r[2]!.outputs;
@@ -176,4 +177,10 @@ async function verifyDestroyed(s: Stage, ours: (sa: IkeSaStatus) => boolean, gue
   const ping = await s.router.ping("guest", lanHost, 1);
   if (ping.received > 0) throw new Error(`guest ${guest} still reaches the branch LAN ${lanHost} after the destroy`);
   return ["VR: no SA, no file, no firewall rule of the peer left; CloudStack: the VPC has no VPN gateway", `tunnel gone: guest → branch LAN ${ping.received}/${ping.transmitted} replies`];
+}
+
+/** Live telemetry of the branch's tunnel, read from the VR on demand (not stored in the resources' state). */
+async function telemetry(s: Stage): Promise<Record<string, unknown>> {
+  const status = await fetchTunnelStatus({ managedBy: "gateway", ssh: s.gatewaySsh, remoteId: CONFIG.branchId });
+  return { peerAddress: status.peerAddress, bytesIn: status.bytesIn, bytesOut: status.bytesOut };
 }

@@ -104,6 +104,11 @@ export class Engine {
     return [...this.resources.keys()];
   }
 
+  /** Carries a resource's state over from another engine (as a stack's checkpoint survives a package upgrade). */
+  importState(name: string, state: ResourceState): void {
+    this.resources.set(name, state);
+  }
+
   /** `pulumi up` for one resource: Check → (Create | Diff → Update | replace | same). */
   async up(name: string, programInputs: Record<string, unknown>, upOpts: UpOptions = {}): Promise<UpResult> {
     const urn = this.urn(name);

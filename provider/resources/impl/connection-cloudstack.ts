@@ -1,4 +1,5 @@
 /** The CloudStack path of a VpnConnection: create (or adopt), wait for `Connected` if asked, read, update, delete. */
+import { persistently } from "./recovery";
 import {
   CloudStackAsyncJobError,
   createVpnConnection,
@@ -34,13 +35,26 @@ export async function createOrAdopt(client: CloudStackClient, spec: CloudStackCo
       return { conn, adopted: compact({ id: found.id, state: found.state, passive: found.passive }) };
     }
   }
+  const create = () => createVpnConnection(client, compact({ s2sVpnGatewayId: spec.vpnGatewayId, s2sCustomerGatewayId: spec.customerGatewayId, passive: spec.passive, forDisplay: spec.forDisplay }));
   try {
-    const conn = await createVpnConnection(client, compact({ s2sVpnGatewayId: spec.vpnGatewayId, s2sCustomerGatewayId: spec.customerGatewayId, passive: spec.passive, forDisplay: spec.forDisplay }));
-    return { conn };
+    try {
+      return { conn: await create() };
+    } catch (error) {
+      // A connection of this pair in `Error` is what a failed create leaves when its clean-up failed too (it carries
+      // no tunnel): clean it up and create again. Any other state is someone's connection: reported below.
+      if (!isAlreadyExists(error)) throw error;
+      const found = await findVpnConnectionByGateways(client, spec.vpnGatewayId, spec.customerGatewayId);
+      if (found?.state !== "Error") throw error;
+      await persistently(() => removeConnection(client, found.id));
+      return { conn: await create() };
+    }
   } catch (error) {
     // The row exists from the moment CloudStack accepted the command: a failed start leaves it in Error. A failed
     // create must leave nothing behind, so it goes again before the error is reported.
-    if (error instanceof CloudStackAsyncJobError && error.entityId) await removeConnection(client, error.entityId).catch(() => undefined);
+    if (error instanceof CloudStackAsyncJobError && error.entityId) {
+      const left = error.entityId;
+      await persistently(() => removeConnection(client, left));
+    }
     if (isAlreadyExists(error)) throw new Error(connectionExists((error as Error).message));
     throw error;
   }
@@ -60,9 +74,16 @@ export async function waitUntilConnected(client: CloudStackClient, id: string, t
 }
 
 export async function waitOrUndo(client: CloudStackClient, conn: VpnConnection, timeoutSeconds: number, undo: boolean): Promise<VpnConnection> {
-  const waited = await waitUntilConnected(client, conn.id, timeoutSeconds);
+  let waited: Awaited<ReturnType<typeof waitUntilConnected>>;
+  try {
+    waited = await waitUntilConnected(client, conn.id, timeoutSeconds);
+  } catch (error) {
+    // A transient error while waiting: a fresh connection is undone, never left for the next `up` to trip over.
+    if (undo) await persistently(() => removeConnection(client, conn.id));
+    throw error;
+  }
   if (waited.ok) return waited.conn!;
-  if (undo) await removeConnection(client, conn.id);
+  if (undo) await persistently(() => removeConnection(client, conn.id));
   throw new Error(notEstablished(`connection ${conn.id}`, timeoutSeconds, waited.last, undo));
 }
 

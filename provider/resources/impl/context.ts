@@ -4,12 +4,16 @@
  * and output compaction. Loaded inside the dynamic-provider host from the compiled package, never serialized.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CloudStackApiError, CloudStackClient, type CloudStackCredentials } from "../../cloudstack";
+import { CloudStackApiError, CloudStackClient, type CloudStackClientOptions, type CloudStackCredentials } from "../../cloudstack";
 import type { Issue } from "../../model/issues";
 
 export interface ProviderContext {
-  /** From stack config (`<project>:apiUrl`, `:apiKey`, `:secretKey`); missing ones fall back to CLOUDSTACK_*. */
+  /** From stack config (`cloudstack-s2s:apiUrl`…, else `<project>:apiUrl`…); missing ones fall back to CLOUDSTACK_*. */
   credentials: Partial<CloudStackCredentials>;
+  /** The resource's own `cloudstack` settings: no fallback to the environment (never mix two accounts' keys). */
+  exclusive?: boolean;
+  /** Extra client options (tests compress retry backoff with `sleep`); the provider itself never sets them. */
+  client?: Pick<CloudStackClientOptions, "sleep" | "retry">;
 }
 
 /** What each `impl/<resource>.ts` exports; `DelegatingProvider` forwards the SDK's calls to it. */
@@ -28,7 +32,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SDK_KEYS = new Set(["__provider"]);
 
 export function clientFor(ctx: ProviderContext): CloudStackClient {
-  return new CloudStackClient({ ...ctx.credentials, env: process.env });
+  return new CloudStackClient({ ...ctx.client, ...ctx.credentials, env: ctx.exclusive ? {} : process.env });
 }
 
 /** Runs `fn` with a client and always closes its sockets (the host process lives on between calls). */

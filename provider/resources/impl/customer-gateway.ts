@@ -18,6 +18,7 @@ import { adoptionOptionsSchema, optionIssues } from "../../model/resource-option
 import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, type ProviderContext, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { apiParams, differingFields, mustParseCustomerGateway, owner, parseCustomerGateway, publicSpec, specFromCloudStack } from "./customer-gateway-spec";
 import { customerGatewayNameTaken } from "./errors";
+import { leftoverId, persistently } from "./recovery";
 
 /** Ids of customer gateways that exist only in the stack (dynamic peers pushed to the gateway). */
 export const LOCAL_ID_PREFIX = "gateway:";
@@ -93,10 +94,27 @@ export async function create(ctx: ProviderContext, inputs: Record<string, unknow
       const created = await createVpnCustomerGateway(client, params);
       return { id: created.id, outs: outputs(spec, inputs, { managedBy: "cloudstack", ...extras(created) }) };
     } catch (error) {
+      // A failed create may have left the gateway (see recovery.ts): take it when provably ours, else clean up.
+      const ours = await persistently(() => ownLeftover(client, spec, error));
+      if (ours) return { id: ours.id, outs: outputs(spec, inputs, { managedBy: "cloudstack", ...extras(ours) }) };
       if (isAlreadyExists(error)) throw new Error(customerGatewayNameTaken(spec.name, (error as Error).message));
       throw error;
     }
   });
+}
+
+/**
+ * The customer gateway a failed create of this spec left behind, if it is provably this resource's: the id the
+ * failed call answered, or — on a later attempt, answered "already exists" — the gateway of that name whose PSK and
+ * settings all equal this spec. A left object that does not match is deleted when the failed call made it.
+ */
+async function ownLeftover(client: Parameters<typeof getVpnCustomerGateway>[0], spec: CustomerGatewaySpec, error: unknown) {
+  const leftId = leftoverId(error);
+  const found = leftId ? await lookupOrGone(() => getVpnCustomerGateway(client, leftId)) : isAlreadyExists(error) ? await findVpnCustomerGatewayByName(client, spec.name, owner(spec)) : undefined;
+  if (!found) return undefined;
+  if (differingFields(spec, found).length === 0) return found;
+  if (leftId) await removeCustomerGateway(client, leftId);
+  return undefined;
 }
 
 function extras(got: { obsoleteparameters?: string | undefined; excludedparameters?: string | undefined }): Record<string, unknown> {
@@ -109,7 +127,10 @@ export async function read(ctx: ProviderContext, id: string, props: Record<strin
   return withClient(ctx, async (client) => {
     const got = await lookupOrGone(() => getVpnCustomerGateway(client, id));
     if (!got) return { id: "", props: {} };
-    const spec = specFromCloudStack(specOf(props), got);
+    const known = specOf(props);
+    // `CustomerGateway.get(name, id)` reads with no prior state: start from what CloudStack says the peer is.
+    if (!known.peer) (known as { peer: unknown }).peer = got.dynamicpeer === true ? { type: "dynamic", remoteId: got.remoteid ?? "", remoteIdType: "fqdn", allowAnySource: false } : { type: "static", gateway: got.gateway ?? "" };
+    const spec = specFromCloudStack(known, got);
     const { obsoleteParameters: _o, excludedParameters: _e, ...rest } = props;
     return { id, props: compact({ ...rest, ...outputs(spec, props, { managedBy: "cloudstack", ...extras(got) }), ...(props.adopted ? { adopted: props.adopted } : {}) }) };
   });
@@ -126,16 +147,19 @@ export async function update(ctx: ProviderContext, id: string, olds: Record<stri
   });
 }
 
+/** Deletes a customer gateway; one already gone (or gone meanwhile) is fine. */
+async function removeCustomerGateway(client: Parameters<typeof getVpnCustomerGateway>[0], id: string): Promise<void> {
+  if (!(await lookupOrGone(() => getVpnCustomerGateway(client, id)))) return;
+  try {
+    await deleteVpnCustomerGateway(client, id);
+  } catch (error) {
+    if (!(await lookupOrGone(() => getVpnCustomerGateway(client, id)))) return;
+    throw error;
+  }
+}
+
 export async function deleteResource(ctx: ProviderContext, id: string): Promise<void> {
   if (isLocalCustomerGatewayId(id)) return;
-  await withClient(ctx, async (client) => {
-    if (!(await lookupOrGone(() => getVpnCustomerGateway(client, id)))) return; // already gone
-    try {
-      await deleteVpnCustomerGateway(client, id);
-    } catch (error) {
-      if (!(await lookupOrGone(() => getVpnCustomerGateway(client, id)))) return; // gone meanwhile
-      throw error;
-    }
-  });
+  await withClient(ctx, (client) => removeCustomerGateway(client, id));
 }
 export { deleteResource as delete };

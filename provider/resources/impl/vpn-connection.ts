@@ -30,9 +30,10 @@ function pushTarget(p: Props): PushTarget {
 function pushIssues(inputs: Props): Issue[] {
   const issues: Issue[] = [];
   const spec = inputs.customerGatewaySpec as PushTarget["spec"] | undefined;
-  if (spec === undefined || inputs.ipsecPsk === undefined) issues.push(makeIssue("customerGateway", "push-spec-required", pushSpecRequired()));
-  if (inputs.gateway === undefined) issues.push(makeIssue("vpnGateway", "gateway-info-required", gatewayInfoRequired()));
-  else if (inputs.gatewaySsh === undefined) {
+  // A connection of a CloudStack-managed gateway gets these as null (see VpnConnection): "not given".
+  if (spec == null || inputs.ipsecPsk == null) issues.push(makeIssue("customerGateway", "push-spec-required", pushSpecRequired()));
+  if (inputs.gateway == null) issues.push(makeIssue("vpnGateway", "gateway-info-required", gatewayInfoRequired()));
+  else if (inputs.gatewaySsh == null) {
     const remoteId = spec && spec !== (UNKNOWN as unknown) && spec.peer?.type === "dynamic" ? spec.peer.remoteId : "?";
     issues.push(makeIssue("vpnGateway.ssh", "ssh-required", sshRequired(remoteId)));
   }
@@ -87,10 +88,9 @@ function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string): Prop
     gatewayStateHash: stateHash,
     gatewayInSync: status.inSync,
     gatewayDrift: status.drift,
+    // Live telemetry (peer address, byte counters) stays out: outputs change only with configuration or the
+    // tunnel's up/down state, so `pulumi refresh` on a quiet tunnel reports nothing (see getTunnelStatus).
     established: status.established,
-    peerAddress: status.peerAddress,
-    bytesIn: status.bytesIn,
-    bytesOut: status.bytesOut,
   });
 }
 
@@ -147,7 +147,9 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
     const conn = await lookupOrGone(() => getVpnConnection(client, id));
     if (!conn) return { id: "", props: {} };
     const { peerGateway: _g, created: _c, ...rest } = props;
-    return { id, props: compact({ ...rest, ...(conn.passive !== undefined ? { passive: conn.passive } : {}), ...connectionOutputs(conn) }) };
+    // With no prior state (`VpnConnection.get`), the pair and the path come from CloudStack's object.
+    const known = compact({ managedBy: "cloudstack", vpnGatewayId: conn.s2svpngatewayid, customerGatewayId: conn.s2scustomergatewayid });
+    return { id, props: compact({ ...known, ...rest, ...(conn.passive !== undefined ? { passive: conn.passive } : {}), ...connectionOutputs(conn) }) };
   });
 }
 

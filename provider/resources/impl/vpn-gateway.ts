@@ -9,6 +9,7 @@ import { vpnGatewaySchema } from "../../model/vpn-gateway";
 import { adoptionOptionsSchema, optionIssues } from "../../model/resource-options";
 import { changedKeys, checkFailures, compact, isAlreadyExists, lookupOrGone, type ProviderContext, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { vpnGatewayExists } from "./errors";
+import { leftoverId, persistently } from "./recovery";
 import { gatewayAccessIssues, gatewayAccessSchema, sshTarget } from "../../model/gateway-access";
 
 const CLOUDSTACK_KEYS = ["vpcId", "ipAddressId", "forDisplay"] as const;
@@ -30,7 +31,9 @@ export async function check(_ctx: ProviderContext, _olds: Record<string, unknown
 export async function diff(_ctx: ProviderContext, _id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const inputs = userInputs(news);
   const normalized = unknownPaths(inputs).length > 0 ? inputs : { ...inputs, ...parse(inputs) };
-  const changes = changedKeys(olds, normalized, ["vpcId", "ipAddressId", "forDisplay", "publicInterface", "ssh"]);
+  // `forDisplay` not given means "CloudStack's value" (refresh records it): not a change.
+  const compared = normalized.forDisplay === undefined ? { ...normalized, forDisplay: olds.forDisplay } : normalized;
+  const changes = changedKeys(olds, compared, ["vpcId", "ipAddressId", "forDisplay", "publicInterface", "ssh"]);
   const replaces = changes.filter((k) => k === "vpcId" || k === "ipAddressId");
   return {
     changes: changes.length > 0,
@@ -43,7 +46,8 @@ export async function diff(_ctx: ProviderContext, _id: string, olds: Record<stri
 
 async function describe(client: CloudStackClient, gw: VpnGateway, vpcId: string): Promise<Record<string, unknown>> {
   const vpc = await getVpc(client, gw.vpcid ?? vpcId);
-  return compact({ publicIp: gw.publicip, vpcCidr: vpc?.cidr, vpcName: gw.vpcname ?? vpc?.name, account: gw.account, domainId: gw.domainid });
+  // forDisplay as CloudStack holds it, so a refresh right after create or update finds nothing new.
+  return compact({ publicIp: gw.publicip, vpcCidr: vpc?.cidr, vpcName: gw.vpcname ?? vpc?.name, account: gw.account, domainId: gw.domainid, forDisplay: gw.fordisplay });
 }
 
 function outputs(inputs: Record<string, unknown>, spec: ReturnType<typeof parse>, remote: Record<string, unknown>): Record<string, unknown> {
@@ -68,11 +72,22 @@ export async function create(ctx: ProviderContext, inputs: Record<string, unknow
       try {
         gw = await createVpnGateway(client, compact({ vpcId: spec.vpcId, ipAddressId: spec.ipAddressId, forDisplay: spec.forDisplay }));
       } catch (error) {
+        // The gateway row exists from the moment CloudStack accepted the call: the one it named is ours, remove it.
+        const left = leftoverId(error);
+        if (left) await persistently(() => removeGateway(client, left));
         if (isAlreadyExists(error)) throw new Error(vpnGatewayExists(spec.vpcId, (error as Error).message));
         throw error;
       }
     }
-    return { id: gw.id, outs: outputs(inputs, spec, { ...(await describe(client, gw, spec.vpcId)), ...(adopted ? { adopted } : {}) }) };
+    let remote: Record<string, unknown>;
+    try {
+      remote = await persistently(() => describe(client, gw, spec.vpcId));
+    } catch (error) {
+      // Created, but its details cannot be read: undo rather than leave a gateway the stack does not know.
+      if (!existing) await persistently(() => removeGateway(client, gw.id));
+      throw error;
+    }
+    return { id: gw.id, outs: outputs(inputs, spec, { ...remote, ...(adopted ? { adopted } : {}) }) };
   });
 }
 
@@ -93,15 +108,17 @@ export async function update(ctx: ProviderContext, id: string, olds: Record<stri
   });
 }
 
-export async function deleteResource(ctx: ProviderContext, id: string): Promise<void> {
-  await withClient(ctx, async (client) => {
+async function removeGateway(client: CloudStackClient, id: string): Promise<void> {
+  if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
+  try {
+    await deleteVpnGateway(client, id);
+  } catch (error) {
     if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
-    try {
-      await deleteVpnGateway(client, id);
-    } catch (error) {
-      if (!(await lookupOrGone(() => getVpnGateway(client, id)))) return;
-      throw error;
-    }
-  });
+    throw error;
+  }
+}
+
+export async function deleteResource(ctx: ProviderContext, id: string): Promise<void> {
+  await withClient(ctx, (client) => removeGateway(client, id));
 }
 export { deleteResource as delete };

@@ -22,4 +22,10 @@ export { renderPeer } from "./render/peer";
 export { renderDeviceConfig, tryRenderDeviceConfig, deviceConfigText, DEVICE_VENDOR_IDS, DEFAULT_DEVICE_VENDOR, type DeviceConfig, type DeviceConfigOptions, type DeviceFile } from "./render/device";
 export type { FirewallRule, HostRender, RenderedFile, VrRender } from "./render/types";
 export * as cloudstack from "./cloudstack";
-export { diagnose, type DiagnoseInput, type DiagnoseResult } from "./doctor/api";
+export type { DiagnoseInput, DiagnoseResult } from "./doctor/api";
+import type { DiagnoseInput, DiagnoseResult } from "./doctor/api";
+/** doctor's diagnosis for programs (see README "When a branch does not come up"); loads its modules on first use. */
+export function diagnose(input: DiagnoseInput): Promise<DiagnoseResult> {
+  const api = require("./doctor/api") as typeof import("./doctor/api");
+  return api.diagnose(input);
+}

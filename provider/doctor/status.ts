@@ -3,7 +3,7 @@
  * ID and address, bytes/packets with how long ago they moved, and whether the router matches the site.
  * Exit codes of `cloudstack-s2s status`: 0 healthy, 3 degraded, 4 down.
  */
-import { parseStrokeStatus, type IkeSaStatus } from "../local-cloud/netns/sa-status";
+import { parseStrokeStatus, type IkeSaStatus } from "../push/sa-status";
 import { parseStatusAll } from "../push/ipsec-status";
 import { sameIdText, type SiteExpectation } from "./expect";
 

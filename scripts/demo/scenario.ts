@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { CloudStackClient, findVpnGatewayByVpc } from "../../provider/cloudstack";
 import { waitFor } from "../../provider/local-cloud/netns/exec";
-import type { IkeSaStatus } from "../../provider/local-cloud/netns/sa-status";
+import type { IkeSaStatus } from "../../provider/push/sa-status";
 import { parseSite, type SiteSpec } from "../../provider/model/site";
 import { renderPeer } from "../../provider/render/peer";
 import { fetchTunnelStatus } from "../../provider/resources/tunnel-status";

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { NetnsRouter } from "../../provider/local-cloud/netns";
 import { ContinuousPing } from "../../provider/local-cloud/netns/ping";
 import { waitFor } from "../../provider/local-cloud/netns/exec";
-import { upSa } from "../../provider/local-cloud/netns/sa-status";
+import { upSa } from "../../provider/push/sa-status";
 import { connectSshGateway, pushDynamicPeers, pushPeer, type GatewayHost } from "../../provider/push";
 import type { SiteSpec } from "../../provider/model/site";
 import { bagOf, dynamicSite, peerRenderOf, tamperedPeer } from "../e2e/lab/sites";

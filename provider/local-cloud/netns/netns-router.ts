@@ -18,7 +18,7 @@ import { detectDataPlane } from "./dataplane";
 import { runSync, waitFor } from "./exec";
 import { destroyNamespaces, listNamespaces, NETNS_WORK_ROOT, onInterrupt } from "./namespaces";
 import { ping, type PingResult } from "./ping";
-import { parseStrokeStatus } from "./sa-status";
+import { parseStrokeStatus } from "../../push/sa-status";
 import { Instance, type DataPlane } from "./strongswan-instance";
 import { Topology, type BranchNodes } from "./topology";
 import { baseRuleset, nsExec, VrNetfilter } from "./vr-netfilter";

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { run, waitFor, type RunOptions, type RunResult } from "./exec";
-import { parseStrokeStatus, parseSwanctlSas, type IkeSaStatus } from "./sa-status";
+import { parseStrokeStatus, parseSwanctlSas, type IkeSaStatus } from "../../push/sa-status";
 
 export type InstanceMode = "stroke" | "swanctl";
 export type DataPlane = "libipsec" | "kernel";

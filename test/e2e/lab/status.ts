@@ -1,2 +1,2 @@
-/** Moved to provider/local-cloud/netns/sa-status.ts (shared with the local cloud's netns router). */
-export * from "../../../provider/local-cloud/netns/sa-status";
+/** Moved to provider/push/sa-status.ts (shared with the local cloud's netns router). */
+export * from "../../../provider/push/sa-status";

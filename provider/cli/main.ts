@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { generatePsk } from "../model/psk";
 import { UsageError, parseArgs, stringOption } from "./args";
 import { processIo, type Io } from "./output";
+import { runPush, runReconcile, runUnpush } from "./deploy";
 import { runRender } from "./render";
 import { runValidate } from "./validate";
 
@@ -21,6 +22,15 @@ Usage:
       Print a strong random pre-shared key (default 32 random bytes, base64url).
   cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
       Run the embedded local CloudStack endpoint (--vr netns, as root: with a real strongSwan virtual router).
+  cloudstack-s2s push SITE_FILE [--credentials-file FILE] [--gateway-ssh FILE] [--psk-file FILE]
+      Create or update the site's VPN: CloudStack objects (static peers; dynamic peers when the cloud has the
+      dynamic-peer API), or the dynamic peer pushed to the VPC's router over SSH. SITE_FILE - reads stdin.
+      Credentials: --credentials-file or CLOUDSTACK_API_URL/_API_KEY/_SECRET_KEY; router access: --gateway-ssh,
+      S2S_GATEWAY_SSH_FILE or S2S_GATEWAY_SSH; PSK: the site's { env: NAME } or --psk-file. Exit 0, 1 failed, 2 invalid.
+  cloudstack-s2s unpush SITE_FILE [--credentials-file FILE] [--gateway-ssh FILE]
+      Remove the site's VPN (the VPC's VPN gateway stays). Nothing there, or the VPC gone: exit 0 and says so.
+  cloudstack-s2s reconcile SITE_FILE... [--credentials-file FILE] [--gateway-ssh FILE]
+      For cron/CI: re-push what is missing or drifted; prints what it did. Exit 0 in sync, 2 repaired, 1 failed.
   cloudstack-s2s --help | --version
 `;
 
@@ -78,6 +88,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await runPsk(rest, io);
       case "local-cloud":
         return await runLocalCloudCommand(rest);
+      case "push":
+        return await runPush(rest, io);
+      case "unpush":
+        return await runUnpush(rest, io);
+      case "reconcile":
+        return await runReconcile(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

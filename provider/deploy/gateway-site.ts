@@ -9,6 +9,7 @@ import { sshTarget } from "../model/gateway-access";
 import { siteToDataBag, type SiteSpec } from "../model/site";
 import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult } from "../push";
 import { ofBase } from "../push/gateway-state";
+import { removeEmptyPushState } from "../push/teardown";
 import { dynamicConnectionName } from "../render/names";
 
 export interface GatewayAccess {
@@ -70,12 +71,16 @@ export function pushGatewayPeer(host: GatewayHost, peer: GatewayPeer, psk: strin
   return pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, true, psk) });
 }
 
-/** Removes the peer when the router's record lists it; false when there was nothing to remove. */
+/**
+ * Removes the peer when the router's record lists it; false when there was nothing to remove. The last peer takes
+ * the push's record and own chains with it (also when an earlier run removed the peer but not those).
+ */
 export async function removeGatewayPeer(host: GatewayHost, peer: GatewayPeer): Promise<boolean> {
   const record = parseStateFile(await host.readFile(STATE_PATH));
-  if (!record?.peers.some((p) => p.connection === peerName(peer))) return false;
-  await pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, false) });
-  return true;
+  const listed = record?.peers.some((p) => p.connection === peerName(peer)) ?? false;
+  if (listed) await pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, false) });
+  if (record) await removeEmptyPushState(host);
+  return listed;
 }
 
 /** The router compared with its own record (undefined when nothing was ever pushed there). */

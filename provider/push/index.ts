@@ -17,3 +17,4 @@ export { planPeer, pushPeer, type PeerPushInput } from "./peer";
 export { parseStateFile, StateFileError } from "./remote-state";
 export { STATE_PATH } from "./gateway-state";
 export { withGateway } from "./session";
+export { removeEmptyPushState } from "./teardown";

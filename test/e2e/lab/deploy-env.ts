@@ -73,6 +73,14 @@ export class DeployEnv {
     };
   }
 
+  /** A static site (a datacenter at a fixed address): CloudStack objects only. */
+  writeStaticSite(name: string, gateway: string, cidrList: string[], pskEnv: string): string {
+    this.psks.set(pskEnv, randomBytes(24).toString("base64url"));
+    const file = join(this.dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ name, vpnGateway: { vpcId: this.cloud.seededVpc.id, vpcCidr: this.cloud.seededVpc.cidr }, customerGateway: { peer: { type: "static", gateway }, cidrList, ipsecPsk: { env: pskEnv } } }));
+    return file;
+  }
+
   writeSite(b: Branch, cidrList?: string[]): string {
     const file = join(this.dir, `${b.name}.json`);
     writeFileSync(file, JSON.stringify(this.siteDoc(b, cidrList)));

@@ -63,7 +63,7 @@ export interface SiteToSiteVpnProps {
 }
 
 /** Terraform interpolates `${…}` and `%{…}` in every string; the site document is data. */
-const escapeTemplate = (text: string): string => text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+const escapeTemplate = (text: string): string => text.replace(/([$%])\{/g, (_m, sigil: string) => `${sigil}${sigil}{`);
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function loadSite(site: SiteInput | string): { document?: unknown; issues: Issue[] } {

@@ -76,7 +76,7 @@ app.synth();
     );
     stackDir = join(env.dir, "cdktf.out", "stacks", "vpn");
     stateFile = join(env.dir, "terraform.vpn.tfstate");
-  });
+  }, 240_000); // a stale dist/ is rebuilt first (tsc: minutes on a loaded 2-core machine)
 
   afterAll(async () => {
     if (env) expect(await env.close(), "the router left namespaces or its control link behind").toEqual({ namespaces: [], controlLink: false });

@@ -7,8 +7,9 @@ import type { Site2SiteVpnDataBag } from "../model/databag";
 import type { SshAccessSpec } from "../model/gateway-access";
 import { sshTarget } from "../model/gateway-access";
 import { siteToDataBag, type SiteSpec } from "../model/site";
-import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult } from "../push";
+import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult, type PushState } from "../push";
 import { ofBase } from "../push/gateway-state";
+import { renderPeerBag } from "../push/plan";
 import { removeEmptyPushState } from "../push/teardown";
 import { dynamicConnectionName } from "../render/names";
 
@@ -81,6 +82,26 @@ export async function removeGatewayPeer(host: GatewayHost, peer: GatewayPeer): P
   if (listed) await pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, false) });
   if (record) await removeEmptyPushState(host);
   return listed;
+}
+
+/** Canonical JSON (sorted keys, no undefined): the record went through JSON, the desired bag did not. */
+function canonical(value: unknown): string {
+  const walk = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(walk) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, walk(x)])) : v;
+  return JSON.stringify(walk(value));
+}
+
+/**
+ * The router's record already holds exactly this peer as the site renders it (same settings, same key by its
+ * scrypt digest, same gateway address): with no drift in the router's report, a push would change nothing.
+ */
+export function recordMatches(record: PushState, peer: GatewayPeer, psk: string): boolean {
+  if (record.gateway.publicIp !== peer.publicIp || record.gateway.publicInterface !== peer.publicInterface) return false;
+  const bag = peerBag(peer, true, psk);
+  const prior = record.peers.find((p) => p.connection === dynamicConnectionName(bag.peer_id ?? ""));
+  if (!prior) return false;
+  const desired = renderPeerBag(bag, prior, peer.publicInterface, "site").record;
+  return desired.secretsDigest === prior.secretsDigest && canonical(desired.bag) === canonical(prior.bag);
 }
 
 /** The router compared with its own record (undefined when nothing was ever pushed there). */

@@ -8,11 +8,11 @@
 import { findVpnGatewayByVpc, getVpc, supportsDynamicPeer, type CloudStackClient } from "../cloudstack";
 import type { CustomerGatewaySpec } from "../model/customer-gateway";
 import type { SiteSpec } from "../model/site";
-import { parseStateFile, STATE_PATH, type DriftReport } from "../push";
+import { parseStateFile, STATE_PATH, type DriftReport, type PushState } from "../push";
 import { lookupOrGone } from "./cloudstack-objects";
 import { ensureSiteObjects, ensureVpnGateway, removeSiteObjects } from "./cloudstack-site";
 import { accessRequired, DeployError, publicIpMismatch, vpcIdRequired } from "./errors";
-import { gatewayDrift, peerDriftLines, peerName, pushGatewayPeer, removeGatewayPeer, type GatewayPeer, type GatewaySession } from "./gateway-site";
+import { gatewayDrift, peerDriftLines, peerName, pushGatewayPeer, recordMatches, removeGatewayPeer, type GatewayPeer, type GatewaySession } from "./gateway-site";
 
 export interface DeployContext {
   client: CloudStackClient;
@@ -95,12 +95,12 @@ export async function unpushSite(ctx: DeployContext, site: SiteSpec): Promise<Si
 
 /** The router's drift report, read once per run (before any repair) to explain what a repair fixed. */
 export class DriftCache {
-  #report: Promise<{ report?: DriftReport; listed: Set<string> }> | undefined;
+  #report: Promise<{ record?: PushState; report?: DriftReport; listed: Set<string> }> | undefined;
   get(session: GatewaySession) {
     this.#report ??= (async () => {
       const host = await session.host();
       const record = parseStateFile(await host.readFile(STATE_PATH));
-      return { ...(record ? { report: await gatewayDrift(host) } : {}), listed: new Set(record?.peers.map((p) => p.connection) ?? []) };
+      return { ...(record ? { record, report: await gatewayDrift(host) } : {}), listed: new Set(record?.peers.map((p) => p.connection) ?? []) };
     })();
     return this.#report;
   }
@@ -113,10 +113,14 @@ export class DriftCache {
 export async function reconcileSite(ctx: DeployContext, site: SiteSpec, psk: string, drift: DriftCache = new DriftCache()): Promise<SiteOutcome> {
   if ((await deployPath(ctx.client, site)) === "cloudstack") return pushSite(ctx, site, psk);
   const before = await drift.get(sessionFor(ctx, site));
+  const vgw = await findVpnGatewayByVpc(ctx.client, vpcIdOf(site));
+  const peer = vgw ? gatewayPeer(ctx, site, vgw.publicip) : undefined;
+  const name = peer ? peerName(peer) : "";
+  const found = peer ? peerDriftLines(before.report, name, before.listed.has(name)) : [];
+  // The run's one read of the router shows this peer exactly as the site renders it: nothing to push (the common
+  // cron case, without a lock and a snapshot per site).
+  if (peer && before.record && found.length === 0 && recordMatches(before.record, peer, psk)) return { site: site.name, path: "gateway", changed: false, actions: [], warnings: [] };
   const outcome = await pushSite(ctx, site, psk);
   if (!outcome.changed) return outcome;
-  const vgw = await findVpnGatewayByVpc(ctx.client, vpcIdOf(site));
-  const name = peerName(gatewayPeer(ctx, site, vgw?.publicip));
-  const found = peerDriftLines(before.report, name, before.listed.has(name));
   return { ...outcome, actions: [...outcome.actions, ...(found.length > 0 ? found.map((l) => `  drift: ${l}`) : ["  drift: the router's record differs from the site file (settings or key changed)"])] };
 }

@@ -68,6 +68,12 @@ describeE2e("push / unpush / reconcile CLI against the local cloud's netns route
     await waitUp(env.router.vr, (await env.connectionOf(ONE))!, 30_000, (sa) => sa.remoteAddr === MOVED_IP);
     expect((await env.router.ping(ONE.name, env.router.guestHostIp, 3)).received).toBe(3);
     expect(await cli("reconcile", site, dc)).toMatchObject({ code: 0, stdout: expect.stringMatching(/reconcile: 2 in sync, 0 repaired, 0 failed/) });
+    // a site file changed in the repository (one more subnet) is drift as well: reconcile pushes it
+    env.writeSite(ONE, [ONE.lanCidr, "192.168.111.0/24"]);
+    const changed = await cli("reconcile", site);
+    expect(changed.code, changed.stdout + changed.stderr).toBe(2);
+    expect(changed.stdout).toMatch(/drift: the router's record differs from the site file/);
+    expect(await cli("reconcile", site)).toMatchObject({ code: 0 });
   });
 
   it("unpush removes the static site's objects and the pushed peer with everything of ours on the router; a second unpush is a no-op (exit 0)", async () => {

@@ -93,7 +93,7 @@ export async function unpushSite(ctx: DeployContext, site: SiteSpec): Promise<Si
   return done(removed ? [`removed dynamic peer ${peerName(peer)} from the router ${session.target}`] : [], `nothing to remove: the router ${session.target} does not hold ${peerName(peer)}`);
 }
 
-/** The router's drift report, read once per run (before any repair) to explain what a repair fixed. */
+/** The router's drift report, read once per run and again after each repair: it decides and explains repairs. */
 export class DriftCache {
   #report: Promise<{ record?: PushState; report?: DriftReport; listed: Set<string> }> | undefined;
   get(session: GatewaySession) {
@@ -103,6 +103,10 @@ export class DriftCache {
       return { ...(record ? { record, report: await gatewayDrift(host) } : {}), listed: new Set(record?.peers.map((p) => p.connection) ?? []) };
     })();
     return this.#report;
+  }
+  /** After a repair: the next site reads the router again (a push rebuilds the chains every peer shares). */
+  invalidate(): void {
+    this.#report = undefined;
   }
 }
 
@@ -122,5 +126,6 @@ export async function reconcileSite(ctx: DeployContext, site: SiteSpec, psk: str
   if (peer && before.record && found.length === 0 && recordMatches(before.record, peer, psk)) return { site: site.name, path: "gateway", changed: false, actions: [], warnings: [] };
   const outcome = await pushSite(ctx, site, psk);
   if (!outcome.changed) return outcome;
+  drift.invalidate();
   return { ...outcome, actions: [...outcome.actions, ...(found.length > 0 ? found.map((l) => `  drift: ${l}`) : ["  drift: the router's record differs from the site file (settings or key changed)"])] };
 }

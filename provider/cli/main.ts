@@ -4,6 +4,7 @@ import { generatePsk } from "../model/psk";
 import { UsageError, parseArgs, stringOption } from "./args";
 import { processIo, type Io } from "./output";
 import { runDeviceConfig } from "./device-config";
+import { runPush, runReconcile, runUnpush } from "./deploy";
 import { runRender } from "./render";
 import { runValidate } from "./validate";
 import { runDoctor } from "./doctor";
@@ -40,6 +41,15 @@ Usage:
       Per connection: IKE and CHILD state, the authenticated peer ID and address, bytes/packets and how long ago
       they moved, and whether the router matches the site and the last push (without --site: every pushed peer).
       Exit 0 healthy, 3 degraded, 4 down.
+  cloudstack-s2s push SITE_FILE [--credentials-file FILE] [--gateway-ssh FILE] [--psk-file FILE]
+      Create or update the site's VPN: CloudStack objects (static peers; dynamic peers when the cloud has the
+      dynamic-peer API), or the dynamic peer pushed to the VPC's router over SSH. SITE_FILE - reads stdin.
+      Credentials: --credentials-file or CLOUDSTACK_API_URL/_API_KEY/_SECRET_KEY; router access: --gateway-ssh,
+      S2S_GATEWAY_SSH_FILE or S2S_GATEWAY_SSH; PSK: the site's { env: NAME } or --psk-file. Exit 0, 1 failed, 2 invalid.
+  cloudstack-s2s unpush SITE_FILE [--credentials-file FILE] [--gateway-ssh FILE]
+      Remove the site's VPN (the VPC's VPN gateway stays). Nothing there, or the VPC gone: exit 0 and says so.
+  cloudstack-s2s reconcile SITE_FILE... [--credentials-file FILE] [--gateway-ssh FILE]
+      For cron/CI: re-push what is missing or drifted; prints what it did. Exit 0 in sync, 2 repaired, 1 failed.
   cloudstack-s2s --help | --version
 `;
 
@@ -103,6 +113,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         return await runDoctor(rest, io);
       case "status":
         return await runStatus(rest, io);
+      case "push":
+        return await runPush(rest, io);
+      case "unpush":
+        return await runUnpush(rest, io);
+      case "reconcile":
+        return await runReconcile(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }

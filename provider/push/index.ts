@@ -16,3 +16,5 @@ export { REMOTE_LOCK_PATH } from "./lock";
 export { planPeer, pushPeer, type PeerPushInput } from "./peer";
 export { parseStateFile, StateFileError } from "./remote-state";
 export { STATE_PATH } from "./gateway-state";
+export { withGateway } from "./session";
+export { removeEmptyPushState } from "./teardown";

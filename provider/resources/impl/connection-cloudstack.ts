@@ -3,14 +3,14 @@ import { persistently } from "./recovery";
 import {
   CloudStackAsyncJobError,
   createVpnConnection,
-  deleteVpnConnection,
   findVpnConnectionByGateways,
   getVpnConnection,
   updateVpnConnection,
   type CloudStackClient,
   type VpnConnection,
 } from "../../cloudstack";
-import { compact, isAlreadyExists, lookupOrGone } from "./context";
+import { removeConnection } from "../../deploy/cloudstack-objects";
+import { compact, isAlreadyExists } from "./context";
 import { connectionExists, notEstablished } from "./errors";
 
 export interface CloudStackConnectionSpec {
@@ -87,13 +87,4 @@ export async function waitOrUndo(client: CloudStackClient, conn: VpnConnection, 
   throw new Error(notEstablished(`connection ${conn.id}`, timeoutSeconds, waited.last, undo));
 }
 
-/** Deletes a connection; one already gone is fine. */
-export async function removeConnection(client: CloudStackClient, id: string): Promise<void> {
-  if (!(await lookupOrGone(() => getVpnConnection(client, id)))) return;
-  try {
-    await deleteVpnConnection(client, id);
-  } catch (error) {
-    if (!(await lookupOrGone(() => getVpnConnection(client, id)))) return;
-    throw error;
-  }
-}
+export { removeConnection };

@@ -4,7 +4,8 @@
  * stay as the gateway's record has them), and the live status comes from `inspect()` against that record.
  */
 import { buildSite2SiteVpnDataBag, type Site2SiteVpnDataBag } from "../../model/databag";
-import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type GatewayHost, type PushState } from "../../push";
+import { inspect, parseStateFile, pushPeer, STATE_PATH, type GatewayHost, type PushState } from "../../push";
+import { withGateway } from "../../push/session";
 import { ofBase } from "../../push/gateway-state";
 import { dynamicConnectionName } from "../../render/names";
 import { storedCustomerGateway } from "../../model/customer-gateway";
@@ -43,21 +44,7 @@ export function bagFor(target: PushTarget, create: boolean): Site2SiteVpnDataBag
   return buildSite2SiteVpnDataBag({ publicIp: target.gateway.publicIp, vpcCidr: target.gateway.vpcCidr }, storedCustomerGateway(target.spec, target.psk), { create, passive: target.passive });
 }
 
-export async function withGateway<T>(ssh: SshAccessSpec, fn: (host: GatewayHost) => Promise<T>): Promise<T> {
-  const host = await connectSshGateway({
-    host: ssh.host,
-    privateKey: ssh.privateKey,
-    hostKey: ssh.hostKey,
-    ...(ssh.port !== undefined ? { port: ssh.port } : {}),
-    ...(ssh.username !== undefined ? { username: ssh.username } : {}),
-    ...(ssh.jump ? { jump: ssh.jump } : {}),
-  });
-  try {
-    return await fn(host);
-  } finally {
-    await host.close().catch(() => undefined);
-  }
-}
+export { withGateway };
 
 export async function pushConnection(host: GatewayHost, target: PushTarget, create: boolean): Promise<{ state: PushState; changed: boolean }> {
   const bag = bagFor(target, create);

@@ -70,27 +70,7 @@ export function checkFailures(issues: readonly Issue[], unknown: readonly string
   return issues.filter((i) => i.severity === "error" && !underUnknown(i.path)).map((i) => ({ property: i.path, reason: i.message }));
 }
 
-/**
- * CloudStack answers a lookup of a removed object with an empty list, and of an id it never had with a 431
- * parameter error (the UUID does not resolve): both mean "gone".
- */
-export function isUnknownIdError(error: unknown): boolean {
-  return error instanceof CloudStackApiError && error.errorCode === 431 && /entity does not exist|unable to find|fail(ed)? to find|invalid value|does not exist/i.test(error.errorText);
-}
-
-export async function lookupOrGone<T>(lookup: () => Promise<T | undefined>): Promise<T | undefined> {
-  try {
-    return await lookup();
-  } catch (error) {
-    if (isUnknownIdError(error)) return undefined;
-    throw error;
-  }
-}
-
-/** A "name already exists" refusal of a create. */
-export function isAlreadyExists(error: unknown): boolean {
-  return error instanceof CloudStackApiError && /already exist/i.test(error.errorText);
-}
+export { isAlreadyExists, isUnknownIdError, lookupOrGone } from "../../deploy/cloudstack-objects";
 
 /** Deep copy without `undefined` values: the host cannot encode them (`Unexpected struct type`). */
 export function compact<T>(value: T): T {

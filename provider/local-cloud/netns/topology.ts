@@ -135,6 +135,23 @@ export class Topology {
     for (const b of this.branches.values()) await this.buildBranch(b);
   }
 
+  /**
+   * A new router namespace in place of the old one (CloudStack re-creating the VR: same public IP, same tier
+   * gateway). The caller has killed the old router's processes; deleting its namespace takes the veths (and so the
+   * internet-side and guest-side ends) with it, which are made again here.
+   */
+  async rebuildVr(): Promise<void> {
+    await run(["ip", "netns", "del", this.vr]);
+    await run(["ip", "netns", "add", this.vr]);
+    await run(["ip", "-n", this.vr, "link", "set", "lo", "up"]);
+    await run(["ip", "netns", "exec", this.vr, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+    const guestPrefix = this.guestCidr.split("/")[1];
+    await this.link(this.inet, "vr0", "198.51.100.1/24", this.vr, this.publicInterface, `${this.publicIp}/24`);
+    await run(["ip", "-n", this.vr, "route", "add", "default", "via", "198.51.100.1"]);
+    await this.link(this.vr, "eth2", `${hostIn(this.guestCidr, 1)}/${guestPrefix}`, this.guest, "eth0", `${this.guestHostIp}/${guestPrefix}`);
+    await run(["ip", "-n", this.guest, "route", "add", "default", "via", hostIn(this.guestCidr, 1)]);
+  }
+
   private async buildBranch(b: BranchNodes): Promise<void> {
     const port = `p-${b.spec.name}`;
     await this.ns(b.cpe, true);

@@ -31,8 +31,8 @@ export const HEAL_STATUS_PATH = "/run/s2s-heal.status";
 /** One fixed command: `key=value` lines (version, running, pid, heals, last, result). Exit 0 even when stopped. */
 export const HEAL_STATUS_COMMAND = `sh ${HEAL_SCRIPT_PATH} status`;
 export const HEAL_START_COMMAND = `sh ${HEAL_SCRIPT_PATH} start`;
-/** Exits 0 once no watcher runs (its pid file is gone), 1 after ~3 s. For the removal of the last peer. */
-export const HEAL_GONE_COMMAND = `i=0; while [ -e ${HEAL_PID_PATH} ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e ${HEAL_PID_PATH} ]`;
+/** Exits 0 once no watcher runs (its pid file is gone), 1 after ~6 s (it polls every 1–2 s). For the last peer's removal. */
+export const HEAL_GONE_COMMAND = `i=0; while [ -e ${HEAL_PID_PATH} ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i+1)); done; [ ! -e ${HEAL_PID_PATH} ]`;
 
 /** The rules file for a firewall (the push's plan.firewall): chains as blocks, jumps as `# s2s-jump` lines. */
 export function healRulesText(firewall: OwnFirewall): string {
@@ -101,18 +101,35 @@ once() {
 
 running() { p=$(cat "$PIDFILE" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q s2s-heal "/proc/$p/cmdline" 2>/dev/null; }
 
+# The watcher leads its own process group (setsid): the event reader below is ended with the group.
+finish() { rm -f "$PIDFILE" "$STATUS" "$PIDFILE.lock"; trap - TERM INT; [ -z "$MON" ] || kill -TERM -$$ 2>/dev/null; exit 0; }
+stop_events() { [ -z "$MON" ] || { trap '' TERM; kill -TERM -$$ 2>/dev/null; trap - TERM; MON=; }; }
+
 watch() {
   exec 9>>"$PIDFILE.lock"
   flock -n 9 || exit 0
   echo $$ >"$PIDFILE"
-  trap 'rm -f "$PIDFILE" "$STATUS" "$PIDFILE.lock"; exit 0' TERM INT
+  trap finish TERM INT
+  MON=
+  POLL=1
+  # nf_tables reports every ruleset change: heal right after CloudStack's reconfiguration commits, instead of at
+  # the next poll (which then only backs the event reader up).
+  if command -v xtables-monitor >/dev/null 2>&1 && command -v stdbuf >/dev/null 2>&1 && iptables -V 2>/dev/null | grep -q nf_tables; then
+    # (line-buffered: a pipe would otherwise hold the events back in stdio buffers)
+    # Only removals can take an own rule away (our own heal adds); anything else would just queue checks.
+    (stdbuf -oL xtables-monitor -e 2>/dev/null | while read -r ev; do
+      case "$ev" in *" -D "*S2S_DYN_*|*" -F "*S2S_DYN_*|*" -X S2S_DYN_"*|*"DEL table"*|*"DEL chain"*) once ;; esac
+    done) </dev/null >/dev/null 2>&1 &
+    MON=$!
+    POLL=2
+  fi
   while [ -f "$RULES" ]; do
     once
     # A push installed a newer copy of this script: continue as that one.
-    if [ "$SELF" -nt "$PIDFILE" ]; then rm -f "$PIDFILE"; exec 9>&-; exec /bin/sh "$SELF" watch; fi
-    sleep 1
+    if [ "$SELF" -nt "$PIDFILE" ]; then stop_events; rm -f "$PIDFILE"; exec 9>&-; exec /bin/sh "$SELF" watch; fi
+    sleep $POLL
   done
-  rm -f "$PIDFILE" "$STATUS" "$PIDFILE.lock"
+  finish
 }
 
 case "$1" in

@@ -68,6 +68,8 @@ export class VpnConnection extends pulumi.dynamic.Resource {
   declare readonly gatewayInSync: pulumi.Output<boolean | undefined>;
   /** Pushed dynamic peer: one line per difference found by the last refresh. */
   declare readonly gatewayDrift: pulumi.Output<string[] | undefined>;
+  /** Ids of the VPC's routers (listRouters) at the last push; a refresh names a re-created router by them. Admin API: unset without it. */
+  declare readonly gatewayRouterIds: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<{ id: string; state?: string } | undefined>;
 
   constructor(name: string, args: VpnConnectionArgs, opts?: pulumi.CustomResourceOptions) {
@@ -95,6 +97,7 @@ export class VpnConnection extends pulumi.dynamic.Resource {
       bytesOut: undefined,
       gatewayInSync: undefined,
       gatewayDrift: undefined,
+      gatewayRouterIds: undefined,
       adopted: undefined,
     };
     super(providerFor("vpn-connection"), name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ipsecPsk", "gatewaySsh"] }, TYPE_MODULE, "VpnConnection");

@@ -233,7 +233,7 @@ export class NetnsRouter implements VirtualRouter {
   }
 
   /** Adds a branch: a CPE namespace on the internet bridge with `wanIp`, and a LAN host behind it on `lanCidr`. */
-  addBranch(spec: { name: string; wanIp: string; lanCidr: string }): Promise<BranchNodes> {
+  addBranch(spec: { name: string; wanIp: string; lanCidr: string; nat?: boolean }): Promise<BranchNodes> {
     return this.topo.addBranch(spec);
   }
 

@@ -177,6 +177,21 @@ export class Topology {
   }
 
   /**
+   * Gives a NATed branch's NAT a new public address (the ISP re-maps it; the CPE behind it sees nothing). Removing
+   * the old address makes the kernel drop the MASQUERADE mappings that used it, so the CPE's next packet leaves
+   * from the new address, as after a carrier-grade NAT re-map.
+   */
+  async setNatPublicIp(name: string, newIp: string): Promise<void> {
+    const b = this.branch(name);
+    if (!b.nat) throw new Error(`branch ${name} is not behind NAT`);
+    await run(["ip", "-n", b.nat, "addr", "del", `${b.spec.wanIp}/24`, "dev", "wan0"]);
+    await run(["ip", "-n", b.nat, "addr", "add", `${newIp}/24`, "dev", "wan0"]);
+    await run(["ip", "-n", b.nat, "route", "replace", "default", "via", INET_BRIDGE_GW]);
+    await run(["ip", "netns", "exec", b.nat, "conntrack", "-F"], { allowFail: true });
+    b.spec = { ...b.spec, wanIp: newIp };
+  }
+
+  /**
    * Moves a directly attached CPE to a new WAN address (a dynamic-IP peer getting a new lease). The old address is
    * removed first, as a real re-lease does.
    */

@@ -3,7 +3,7 @@
  * sshd) driven through the local cloud's API (createVpnConnection, rebootRouter, restartVPC, listRouters) and the
  * real SSH push. Proves:
  * - after CloudStack's reconfiguration deleted the push's rules (CsNetfilters), the s2s-heal watcher puts them back
- *   by itself, and a branch that then changes address is back within 5 s of the reconfiguration's end; the other
+ *   by itself within 5 s, and a branch that then changes address is back by itself (logged; asserted < 10 s); the other
  *   pushed tunnel keeps its SAs and loses no ping;
  * - after rebootRouter (disk kept; rules, processes, SAs lost) both branches are back by themselves within 60 s;
  * - after restartVPC cleanup=true (new router: new id, new host key, nothing pushed) the old pin is refused with the
@@ -20,6 +20,8 @@ import { ContinuousPing } from "../../provider/local-cloud/netns/ping";
 import type { SiteSpec } from "../../provider/model/site";
 import { connectSshGateway, HostKeyMismatchError, inspect, pushPeer, STATE_PATH, type PushState, type SshGatewayHost } from "../../provider/push";
 import { dynamicConnectionName } from "../../provider/render/names";
+import { parseOwnFirewall } from "../../provider/render/push-firewall";
+import { firewallProblems } from "../../provider/push/gateway-state";
 import { namespacePids } from "./lab/cleanup";
 import { waitUp } from "./lab/checks";
 import { waitFor } from "./lab/exec";
@@ -86,7 +88,7 @@ describeE2e("pushed dynamic peers through the router's life (netns VR, local clo
     if (router) expect(await router.close(), "the router left namespaces or its control link behind").toEqual({ namespaces: [], controlLink: false });
   });
 
-  it("CloudStack's reconfiguration deletes the push's rules; the watcher restores them and a branch that changes address is back within 5 s; the other tunnel loses nothing", async () => {
+  it("CloudStack's reconfiguration deletes the push's rules; the watcher restores them within 5 s and a branch that changes address right then is back by itself; the other tunnel loses nothing", async () => {
     const before = await inspect(host, last);
     expect(before.inSync, JSON.stringify(before)).toBe(true);
     expect(before.heal).toMatchObject({ expected: true, running: true, version: 1, problems: [] });
@@ -100,13 +102,18 @@ describeE2e("pushed dynamic peers through the router's life (netns VR, local clo
     const conn = await cs.createVpnConnection(client, { s2sVpnGatewayId: vgw.id, s2sCustomerGatewayId: cgw.id });
     const reconfiguredAt = performance.now();
     expect(router.reconfigurations.at(-1)!.firewall.deleted.some((r) => r.includes("-j S2S_DYN_IN")), "CsNetfilters deleted the push's jump").toBe(true);
-    // AND the mobile branch gets a new address right away
+    // THEN the watcher has put exactly the recorded rules back (read straight from the router, no SSH)
+    const healed = waitFor("own rules back", async () => firewallProblems(parseOwnFirewall((await router.vr.exec(["iptables-save"])).stdout), last.firewall).length === 0, { timeoutMs: 15_000, intervalMs: 50 }).then(() => (performance.now() - reconfiguredAt) / 1000);
+    // AND the mobile branch that gets a new address right away is back from it, with traffic both ways
     await router.setWanIp("mob", BRANCHES.mob.moveTo);
-    // THEN it is back from the new address within 5 s of the reconfiguration's end, with traffic both ways
     const sa = await waitUp(router.vr, connOf("mob"), 15_000, (s) => s.remoteAddr === BRANCHES.mob.moveTo);
     const seconds = (performance.now() - reconfiguredAt) / 1000;
-    console.log(`[e2e] reconfiguration → branch back from its new address (${sa.remoteAddr}) in ${seconds.toFixed(2)} s`);
-    expect(seconds).toBeLessThan(5);
+    const healSeconds = await healed;
+    console.log(`[e2e] reconfiguration → own rules back in ${healSeconds.toFixed(2)} s; branch back from its new address (${sa.remoteAddr}) in ${seconds.toFixed(2)} s`);
+    expect(healSeconds).toBeLessThan(5);
+    // The branch's own retransmission schedule (1, 2.5, 4.75 s, then a new attempt at ~8 s) decides when it is back
+    // once the rules are; on a loaded 2-core machine that has been 8.9 s in 2 of 10 runs (bench: median 2.7 s).
+    expect(seconds).toBeLessThan(10);
     await pingsCross("mob");
     // AND the other tunnel kept its SAs and lost no ping; the gateway is as recorded, the heal counted
     const report = await steady.stop();

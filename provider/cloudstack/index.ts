@@ -19,3 +19,4 @@ export * from "./commands/vpn-customer-gateway";
 export * from "./commands/vpn-gateway";
 export * from "./commands/vpn-connection";
 export * from "./commands/vpc";
+export * from "./commands/router";

@@ -36,6 +36,8 @@ export interface CommandDef {
   responseKeys: string[];
 }
 
+import { ROUTER_COMMANDS } from "./router-catalog";
+
 const VPN = "org.apache.cloudstack.api.command.user.vpn.";
 const VPC = "org.apache.cloudstack.api.command.user.vpc.";
 
@@ -186,6 +188,7 @@ export function buildCatalog(variant: ApiVariant): Map<string, CommandDef> {
       { name: "allocatedonly", type: "boolean", description: "limits search results to allocated public IP addresses" },
       ...LIST_PARAMS,
     ], responseKeys: ["id", "ipaddress", "issourcenat", "vpcid", "zoneid", "state", "account", "domainid"] },
+    ...ROUTER_COMMANDS,
   ];
   return new Map(defs.map((def) => [def.name, def]));
 }

@@ -24,7 +24,31 @@ export interface FaultOptions {
   throttlePerSecond?: number;
 }
 
+/** A router VM as listRouters shows it. */
+export interface RouterInfo {
+  id: string;
+  name: string;
+  state: "Running" | "Stopped";
+  publicIp: string;
+  linkLocalIp: string;
+  /** `UNKNOWN` for a non-redundant router; `PRIMARY`/`BACKUP` in a redundant pair. */
+  redundantState: "UNKNOWN" | "PRIMARY" | "BACKUP";
+  isRedundant: boolean;
+}
+
+/** What a router implementation that models the router's life offers (the netns router does; memory does not). */
+export interface RouterLifecycle {
+  listRouters(vpcId: string): RouterInfo[];
+  rebootRouter(routerId: string): Promise<void>;
+  stopRouter(routerId: string): Promise<void>;
+  startRouter(routerId: string): Promise<void>;
+  /** restartVPC: `cleanup` re-creates the router(s); otherwise CloudStack re-applies the whole configuration. */
+  restartVpc(vpcId: string, cleanup: boolean): Promise<void>;
+}
+
 export interface VirtualRouter {
+  /** Present when the router models its life (listRouters, rebootRouter, stopRouter, startRouter, restartVPC). */
+  lifecycle?: RouterLifecycle;
   /** Called with the data bag exactly when CloudStack sends one (connection start/stop, customer gateway update). Throw => the start/stop fails (534, state Error). */
   applySite2SiteVpn(vpcId: string, bag: Site2SiteVpnDataBag): Promise<void>;
   /** As checkbatchs2svpn.sh: for each peer key (peer_gateway_ip, or peer_id for dynamic peers) whether `ipsec status` shows ESTABLISHED. */

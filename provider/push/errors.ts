@@ -19,7 +19,8 @@ export type PushStep =
   | "verify-firewall"
   | "verify-files"
   | "down-changed"
-  | "conntrack";
+  | "conntrack"
+  | "heal";
 
 const FIX: Record<PushStep, string> = {
   render: "fix the input named above",
@@ -38,6 +39,7 @@ const FIX: Record<PushStep, string> = {
   "verify-files": "something changed /etc/ipsec.d during the push; retry",
   "down-changed": "check charon on the gateway (`ipsec statusall`)",
   conntrack: "check that conntrack is installed on the gateway",
+  heal: "the s2s-heal watcher did not start or stop; run `sh /etc/ipsec.d/s2s-heal.sh status` on the gateway (it needs sh, flock, setsid, awk, iptables-save)",
 };
 
 export class PushError extends Error {

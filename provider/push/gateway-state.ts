@@ -3,6 +3,7 @@ import type { ExpectedConnection } from "./conf-check";
 import { firstLines } from "./errors";
 import type { GatewayHost } from "./gateway-host";
 import { parseStatusAll, type IpsecStatus, type LoadedConnection } from "./ipsec-status";
+import { HEAL_STARTER_PATH, HEAL_STATUS_COMMAND, parseHealStatus, type HealStatus } from "../render/heal";
 
 export const IPSEC_DIR = "/etc/ipsec.d";
 /**
@@ -10,9 +11,11 @@ export const IPSEC_DIR = "/etc/ipsec.d";
  * other peers. `.json`, so neither the `*.conf`/`*.secrets` includes nor CloudStack's `ipsec.vpn-*` glob see it.
  */
 export const STATE_PATH = `${IPSEC_DIR}/s2s-state.json`;
-const OWN_NAME = /^(s2s-[a-z0-9-]{1,60}\.(conf|secrets)|s2s-state\.json)$/;
+const OWN_NAME = /^(s2s-[a-z0-9-]{1,60}\.(conf|secrets)|s2s-state\.json|s2s-heal\.(sh|rules))$/;
+/** The one own file outside /etc/ipsec.d: the heal watcher's start hook in strongswan.d (render/heal.ts). */
+const OWN_ELSEWHERE = [HEAL_STARTER_PATH];
 /** Temporary upload names: hidden, so neither `*.conf`/`*.secrets` includes nor CloudStack's glob see them. */
-export const TEMP_NAME = /^\.s2s-tmp-[0-9a-f]{12}-(s2s-[a-z0-9-]{1,60}\.(conf|secrets)|s2s-state\.json)$/;
+export const TEMP_NAME = /^\.s2s-tmp-[0-9a-f]{12}-(s2s-[a-z0-9-]{1,60}\.(conf|secrets)|s2s-state\.json|s2s-heal\.(sh|rules))$/;
 
 /** Whether connection `name` belongs to the peer whose files are named `base` (`base`, `base-g…`, `base-g…-2`). */
 export function ofBase(name: string, base: string): boolean {
@@ -29,12 +32,18 @@ export interface GatewayView {
   files: Map<string, FileCopy>;
   firewall: FirewallSnapshot;
   status: IpsecStatus;
+  /** The s2s-heal watcher as `s2s-heal.sh status` reports it (not running when not installed). */
+  heal: HealStatus;
 }
 
 export async function readOwnFiles(host: GatewayHost): Promise<Map<string, FileCopy>> {
   const files = new Map<string, FileCopy>();
   for (const name of (await host.list(IPSEC_DIR)).filter((n) => OWN_NAME.test(n))) {
     const path = `${IPSEC_DIR}/${name}`;
+    const [info, content] = await Promise.all([host.stat(path), host.readFile(path)]);
+    if (info && content) files.set(path, { content, mode: info.mode });
+  }
+  for (const path of OWN_ELSEWHERE) {
     const [info, content] = await Promise.all([host.stat(path), host.readFile(path)]);
     if (info && content) files.set(path, { content, mode: info.mode });
   }
@@ -53,11 +62,17 @@ export async function readStatus(host: GatewayHost): Promise<IpsecStatus> {
   return parseStatusAll(r.stdout);
 }
 
+export async function readHeal(host: GatewayHost): Promise<HealStatus> {
+  const r = await host.exec(HEAL_STATUS_COMMAND);
+  return parseHealStatus(r.code === 0 ? r.stdout : "");
+}
+
 export async function readGateway(host: GatewayHost): Promise<GatewayView> {
   const files = await readOwnFiles(host);
   const firewall = await readFirewall(host);
   const status = await readStatus(host);
-  return { files, firewall, status };
+  const heal = await readHeal(host);
+  return { files, firewall, status, heal };
 }
 
 export function ownLoaded(status: IpsecStatus): LoadedConnection[] {

@@ -3,6 +3,7 @@ import type { GatewayHost } from "./gateway-host";
 import type { SaStatus } from "./ipsec-status";
 import { connectionProblems } from "./gateway-state";
 import { withHostMutex } from "./lock";
+import { HEAL_PATHS, renderHeal, type HealStatus } from "../render/heal";
 import { fileDigest, stateHash, type PushState } from "./state";
 
 export interface FileDrift {
@@ -36,6 +37,26 @@ export interface DriftReport {
   connections: string[];
   /** Live SA status per expected connection. */
   sas: ConnectionSa[];
+  /** The s2s-heal watcher (installed with the first peer, removed with the last) and what differs about it. */
+  heal: HealStatus & { expected: boolean; problems: string[] };
+}
+
+/** The heal files as rendered for `expected`, compared with what the gateway holds, and the watcher running. */
+function healProblems(expected: PushState, files: Map<string, { content: Buffer; mode: number }>, status: HealStatus): string[] {
+  const problems: string[] = [];
+  if (expected.peers.length === 0) {
+    for (const p of HEAL_PATHS) if (files.has(p)) problems.push(`${p}: present although no peer is pushed`);
+    if (status.running) problems.push(`s2s-heal watcher running (pid ${status.pid ?? "?"}) although no peer is pushed`);
+    return problems;
+  }
+  for (const want of renderHeal(expected.firewall)) {
+    const got = files.get(want.path);
+    if (!got) problems.push(`${want.path}: missing`);
+    else if (!got.content.equals(Buffer.from(want.content, "utf8"))) problems.push(`${want.path}: content differs from this version's (v${status.version ?? "?"} found)`);
+    else if (got.mode !== want.mode) problems.push(`${want.path}: mode ${got.mode.toString(8)}, expected ${want.mode.toString(8)}`);
+  }
+  if (!status.running) problems.push("s2s-heal watcher not running (a push starts it; so does charon's start)");
+  return problems;
 }
 
 /**
@@ -47,7 +68,7 @@ export function inspect(host: GatewayHost, expected: PushState): Promise<DriftRe
     const view = await readGateway(host);
     const files: FileDrift[] = [];
     // The gateway's record is bookkeeping, not configuration: it is not part of the state it records.
-    const actualFiles = [...view.files].filter(([path]) => path !== STATE_PATH).map(([path, f]) => ({ path, mode: f.mode, digest: fileDigest(path, f.content) }));
+    const actualFiles = [...view.files].filter(([path]) => path !== STATE_PATH && !HEAL_PATHS.includes(path)).map(([path, f]) => ({ path, mode: f.mode, digest: fileDigest(path, f.content) }));
     for (const want of expected.files) {
       const got = actualFiles.find((f) => f.path === want.path);
       if (!got) files.push({ path: want.path, problem: "missing" });
@@ -77,6 +98,7 @@ export function inspect(host: GatewayHost, expected: PushState): Promise<DriftRe
       }),
     };
     const actualHash = stateHash({ gateway: expected.gateway, files: actualFiles, firewall: actualFirewall, connections: connections.length === 0 ? expected.connections : [] });
-    return { inSync: files.length === 0 && firewall.length === 0 && connections.length === 0, actualHash, files, firewall, connections, sas };
+    const heal = { ...view.heal, expected: expected.peers.length > 0, problems: healProblems(expected, view.files, view.heal) };
+    return { inSync: files.length === 0 && firewall.length === 0 && connections.length === 0 && heal.problems.length === 0, actualHash, files, firewall, connections, sas, heal };
   });
 }

@@ -7,6 +7,7 @@
  */
 import type { Site2SiteVpnDataBag } from "../model/databag";
 import { dynamicConnectionName } from "../render/names";
+import { HEAL_PATHS } from "../render/heal";
 import { ownFirewall } from "../render/push-firewall";
 import type { FirewallRule, RenderedFile } from "../render/types";
 import { conntrackFlushCommands, dynamicVrPaths } from "../render/vr-dynamic";
@@ -72,7 +73,8 @@ export function planPeer(input: PeerPushInput, snap: GatewayView): PushPlan {
     }
   }
   // Own files of peers the record does not know (another tool, a lost record): left alone, never counted as ours.
-  const keepFiles = [...snap.files.keys()].filter((p) => p !== own.conf && p !== own.secrets && p !== STATE_PATH);
+  // The heal files are not a peer's: the transaction writes them while a peer is pushed, and removes them after.
+  const keepFiles = [...snap.files.keys()].filter((p) => p !== own.conf && p !== own.secrets && p !== STATE_PATH && !HEAL_PATHS.includes(p));
   for (const p of keepFiles) {
     const base = p.slice(p.lastIndexOf("/") + 1).replace(/\.(conf|secrets)$/, "");
     if (!others.some((o) => o.connection === base) && !keepBases.includes(base)) {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { HEAL_GONE_COMMAND, HEAL_PATHS, HEAL_SCRIPT_PATH, HEAL_START_COMMAND, renderHeal } from "../render/heal";
 import { restoreToTarget } from "../render/push-firewall";
 import { firstLines, PushError, PushInputError, type PushStep } from "./errors";
 import type { GatewayHost, HeldCommand } from "./gateway-host";
@@ -101,7 +102,7 @@ export function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => 
       const snap = await step("snapshot", () => readGateway(host));
       let plan: PushPlan;
       try {
-        plan = makePlan(snap);
+        plan = withHeal(makePlan(snap));
       } catch (e) {
         const failed: PushStep = e instanceof StateFileError ? "snapshot" : "render";
         throw new PushError(failed, host.identity, `${(e as Error).message} (nothing was changed)`, true);
@@ -128,6 +129,17 @@ export function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => 
     }
   });
 }
+
+/**
+ * Adds the s2s-heal files (render/heal.ts) while at least one peer is pushed; with none, they are strays and go.
+ * They are not part of the PushState (its hash and files stay what the peers make them); inspect() checks them.
+ */
+export function withHeal(plan: PushPlan): PushPlan {
+  if (plan.state.peers.length === 0) return plan;
+  return { ...plan, files: [...plan.files, ...renderHeal(plan.firewall)] };
+}
+
+const isHealPath = (p: string): boolean => HEAL_PATHS.includes(p);
 
 async function transaction(
   host: GatewayHost,
@@ -180,8 +192,11 @@ async function transaction(
   await step("check-firewall", () => mustRun(host, "check-firewall", "iptables-restore -w 10 --noflush --test", restoreText));
 
   const loadedProblems = connectionProblems(snap.status, plan.connections, keepBases).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
-  const reload = plan.reload || toWrite.some((f) => f.path !== STATE_PATH) || removals.length > 0 || loadedProblems.length > 0;
-  if (!reload && toWrite.length === 0 && !firewallDrift && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
+  // The heal files are not strongSwan configuration: writing or removing them needs no reload.
+  const reload = plan.reload || toWrite.some((f) => f.path !== STATE_PATH && !isHealPath(f.path)) || removals.some((p) => !isHealPath(p)) || loadedProblems.length > 0;
+  const healWanted = plan.files.some((f) => f.path === HEAL_SCRIPT_PATH);
+  const healStopped = healWanted && !snap.heal.running;
+  if (!reload && toWrite.length === 0 && removals.length === 0 && !firewallDrift && !healStopped && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
   // The verify below also waits until the old generations (plan.waitUnloaded) are gone: they are not expected.
 
   await step("rename", async () => {
@@ -212,6 +227,12 @@ async function transaction(
     const problems = writes.filter((f) => now.get(f.path)?.mode !== f.mode || sha(now.get(f.path)!.content) !== sha(f.content)).map((f) => `${f.path} differs`);
     problems.push(...[...now.keys()].filter((p) => !desired.has(p)).map((p) => `${p} should be gone`));
     if (problems.length > 0) throw new StepFailure("verify-files", problems.join("; "));
+  });
+  // The watcher: started (a no-op when it runs; a running one re-executes a newer script by itself), or, with the
+  // last peer gone, waited for (it ends once its rules file is removed).
+  await step("heal", async () => {
+    if (healWanted) await mustRun(host, "heal", HEAL_START_COMMAND);
+    else if (snap.files.has(HEAL_SCRIPT_PATH) || snap.heal.running) await mustRun(host, "heal", HEAL_GONE_COMMAND);
   });
   // Irrevocable, so last: the changed peers renegotiate with the new settings; removed sources lose their flows.
   await step("down-changed", async () => {

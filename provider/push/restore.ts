@@ -6,8 +6,10 @@ import { IPSEC_DIR, readFirewall, readOwnFiles, readStatus, sameFiles, sameFirew
 import { acquireRemoteLock } from "./lock";
 
 export function tempPathFor(path: string): string {
+  // Beside the target: a rename never crosses a file system or a bind mount.
+  const dir = path.slice(0, path.lastIndexOf("/")) || IPSEC_DIR;
   const base = path.slice(path.lastIndexOf("/") + 1);
-  return `${IPSEC_DIR}/.s2s-tmp-${randomBytes(6).toString("hex")}-${base}`;
+  return `${dir}/.s2s-tmp-${randomBytes(6).toString("hex")}-${base}`;
 }
 
 export async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<string[]>): Promise<void> {

@@ -74,6 +74,8 @@ export class VpnConnection extends pulumi.dynamic.Resource {
   declare readonly gatewayInSync: pulumi.Output<boolean | undefined>;
   /** Pushed dynamic peer: one line per difference found by the last refresh. */
   declare readonly gatewayDrift: pulumi.Output<string[] | undefined>;
+  /** Ids of the VPC's routers (listRouters) at the last push; a refresh names a re-created router by them. Admin API: unset without it. */
+  declare readonly gatewayRouterIds: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<{ id: string; state?: string } | undefined>;
   /**
    * Secret: the branch router's configuration (vendor from `deviceConfigVendor`), key included. Computed in the
@@ -117,6 +119,7 @@ export class VpnConnection extends pulumi.dynamic.Resource {
       publicIp: undefined,
       gatewayInSync: undefined,
       gatewayDrift: undefined,
+      gatewayRouterIds: undefined,
       adopted: undefined,
     };
     super(providerFor("vpn-connection"), name, props, withSecretOutputs(opts, ["ipsecPsk", "gatewaySsh"]), TYPE_MODULE, "VpnConnection");

@@ -44,9 +44,10 @@ describe("pushPeer (fake gateway)", () => {
     host.log = [];
     // WHEN peer A's CIDRs change
     const r = await pushPeer(host, { ...gw, bag: bagA({ cidrs: ["192.168.10.0/24", "192.168.11.0/24"] }) });
-    // THEN only A's files (and the record) were uploaded, only A was terminated; B is byte-identical
+    // THEN only A's files (and the record, and the heal watcher's copy of the changed rules) were uploaded, only A
+    // was terminated; B is byte-identical
     const uploads = host.log.filter((op) => op.startsWith("write:")).map((op) => op.replace(/\.s2s-tmp-[0-9a-f]{12}-/, ""));
-    expect(uploads.sort()).toEqual(["write:/etc/ipsec.d/s2s-a-example-com-" + r.state.peers[0]!.connection.slice(-8) + ".conf", `write:${STATE_PATH}`].sort());
+    expect(uploads.sort()).toEqual(["write:/etc/ipsec.d/s2s-a-example-com-" + r.state.peers[0]!.connection.slice(-8) + ".conf", `write:${STATE_PATH}`, "write:/etc/ipsec.d/s2s-heal.rules"].sort());
     expect(host.log.filter((op) => op.startsWith("exec:ipsec down")).every((op) => op.includes("s2s-a-example-com-"))).toBe(true);
     expect(host.log.some((op) => op.startsWith("exec:ipsec down"))).toBe(true);
     expect(filesOf(host, "/s2s-b-example-com")).toEqual(bFiles);

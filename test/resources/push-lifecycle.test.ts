@@ -10,19 +10,26 @@ import { isSecret, secret, stripSecrets, type PropertyMap } from "../harness";
 import { GatewayLab } from "../push/helpers/gateway-lab";
 import { startSshProxy, type SshProxy } from "./helpers/ssh-proxy";
 import { OTHER_PSK, startStack, TEST_PSK, type Stack } from "./helpers/stack";
+import type { Duplex } from "node:stream";
+import { deleteVpnGateway } from "../../provider/cloudstack";
 
 let s: Stack;
 let lab: GatewayLab;
 let proxy: SshProxy;
+/** Where the proxy leads: the lab's router, another router (re-created: another host key), or nowhere. */
+let target: (() => Promise<Duplex>) | undefined;
+const extraLabs: GatewayLab[] = [];
 beforeAll(async () => {
   [s, lab] = await Promise.all([startStack("4.22"), GatewayLab.start("r")]);
-  proxy = await startSshProxy(lab.openStream);
+  target = lab.openStream;
+  proxy = await startSshProxy(() => (target ? target() : Promise.reject(new Error("router unreachable"))));
 }, 120_000);
 afterAll(async () => {
   await proxy?.close();
   lab?.destroy();
+  for (const l of extraLabs) l.destroy();
   await s?.stop();
-});
+}, 60_000);
 
 const dyn = (remoteId: string, extra: Record<string, unknown> = {}) => ({
   name: "branch-push",
@@ -33,7 +40,9 @@ const dyn = (remoteId: string, extra: Record<string, unknown> = {}) => ({
 });
 const out = (v: unknown) => stripSecrets(v as never) as Record<string, any>;
 const publicText = (outputs: PropertyMap) => JSON.stringify(Object.fromEntries(Object.entries(outputs).filter(([, v]) => !isSecret(v))));
-const ownFiles = () => Object.keys(lab.observe().files).filter((f) => f.startsWith("s2s-") && f !== "s2s-state.json");
+/** The pushed peers' files (the gateway's record and the s2s-heal watcher's files are not a peer's). */
+const ownFiles = (l: GatewayLab = lab) => Object.keys(l.observe().files).filter((f) => f.startsWith("s2s-") && f !== "s2s-state.json" && !f.startsWith("s2s-heal."));
+const healFiles = (l: GatewayLab = lab) => Object.keys(l.observe().files).filter((f) => f.startsWith("s2s-heal."));
 
 describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { timeout: 120_000 }, () => {
   it("creates, refreshes, repairs drift, updates, replaces and deletes the peer on the gateway", async () => {
@@ -58,6 +67,7 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     for (const key of ["peerAddress", "bytesIn", "bytesOut"]) expect(conn.state.outputs).not.toHaveProperty(key);
     const name = out(conn.state.outputs).gatewayConnection as string;
     expect(ownFiles().sort()).toEqual([`${name}.conf`, `${name}.secrets`]);
+    expect(healFiles().sort()).toEqual(["s2s-heal.rules", "s2s-heal.sh"]);
     expect(lab.observe().files[`${name}.secrets`]).toMatch(/^(400|600) /);
     expect(lab.run(["ipsec", "statusall"])).toContain(name);
     expect(publicText(conn.state.outputs)).not.toContain(TEST_PSK);
@@ -96,11 +106,52 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     await s.cgw.destroy("cgw");
     await s.vgw.destroy("vgw");
     expect(ownFiles()).toEqual([]);
+    expect(healFiles()).toEqual([]);
     const after = lab.observe();
     expect(after.files["ipsec.vpn-203.0.113.99.conf"]).toBe(before.files["ipsec.vpn-203.0.113.99.conf"]);
     expect(after.loaded.filter((l) => l.includes("vpn-203.0.113.99"))).toEqual(before.loaded.filter((l) => l.includes("vpn-203.0.113.99")));
     expect(s.host.output()).not.toMatch(new RegExp(`${TEST_PSK}|${OTHER_PSK}|BEGIN OPENSSH PRIVATE KEY`));
     console.info(`timing: push lifecycle ${Date.now() - t0} ms`);
+  });
+
+  it("a re-created router (another host key) is drift on refresh, never trusted by up until re-pinned; delete succeeds once CloudStack has no VPN gateway and the router is gone", async () => {
+    // Two routers of its own: the VPC's router, and the one that replaces it (the shared lab stays clean).
+    const [first, fresh] = await Promise.all([GatewayLab.start("o"), GatewayLab.start("n")]);
+    extraLabs.push(first, fresh);
+    target = first.openStream;
+    const ssh = { host: "127.0.0.1", port: proxy.port, privateKey: first.clientKey, hostKey: first.hostKeyPin };
+    const vgw = await s.vgw.up("vgw-life", { vpcId: s.cloud.seededVpc.id, ssh: secret(ssh) });
+    const cgw = await s.cgw.up("cgw-life", dyn("life@example.com"));
+    const gateway = { publicIp: "198.51.100.10", vpcCidr: s.cloud.seededVpc.cidr, publicInterface: "eth1" };
+    // (a new router gets the same management login key from CloudStack; the labs each have their own)
+    const inputs = (pin: string, privateKey = first.clientKey) => ({ vpnGatewayId: vgw.state.id, customerGatewayId: cgw.state.id, gateway, gatewaySsh: secret({ ...ssh, privateKey, hostKey: pin }), customerGatewaySpec: cgw.state.outputs.spec as never, ipsecPsk: secret(TEST_PSK) });
+    await s.conn.up("conn-life", inputs(first.hostKeyPin));
+    expect(ownFiles(first).length).toBe(2);
+    // WHEN the router is re-created (same address, new host key, nothing pushed on it)
+    target = fresh.openStream;
+    // THEN refresh reports it as drift naming a re-created router and the re-pin, instead of failing
+    const refreshed = await s.conn.refresh("conn-life");
+    const drift = out(refreshed.state!.outputs);
+    expect(drift).toMatchObject({ gatewayInSync: false, established: false });
+    expect(drift.gatewayDrift[0]).toMatch(/re-created router/);
+    expect(drift.gatewayDrift[0]).toMatch(/set `[a-zA-Z.]*hostKey` to SHA256:/);
+    expect(drift.gatewayDrift[0]).toContain(fresh.hostKeyPin);
+    // AND up with the old pin refuses the new key (nothing pushed there); with the new pin it pushes the peer again
+    const refused = await s.conn.up("conn-life", inputs(first.hostKeyPin)).catch((e: unknown) => e);
+    expect(String((refused as Error).message)).toMatch(/host key refused/);
+    expect(ownFiles(fresh)).toEqual([]);
+    const repinned = await s.conn.up("conn-life", inputs(fresh.hostKeyPin, fresh.clientKey));
+    expect(out(repinned.state.outputs)).toMatchObject({ gatewayInSync: true });
+    expect(ownFiles(fresh).length).toBe(2);
+    // WHEN the VPN gateway is deleted in CloudStack (the VPC went) and the router is gone with it
+    await deleteVpnGateway(s.client, vgw.state.id);
+    target = undefined;
+    // THEN deleting the pushed peer succeeds: there is nothing left to remove
+    await s.conn.destroy("conn-life");
+    expect(s.conn.names()).not.toContain("conn-life");
+    target = lab.openStream;
+    await s.cgw.destroy("cgw-life");
+    await s.vgw.destroy("vgw-life");
   });
 
   it("fails create with the host-key mismatch and pushes nothing when the pin is wrong", async () => {

@@ -2,6 +2,7 @@
 import type { Handler } from "./context";
 import * as customerGateways from "./customer-gateways";
 import * as meta from "./meta";
+import * as routers from "./routers";
 import * as vpcs from "./vpcs";
 import * as vpnConnections from "./vpn-connections";
 import * as vpnGateways from "./vpn-gateways";
@@ -29,4 +30,9 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ["listZones", vpcs.listZones],
   ["listVPCOfferings", vpcs.listVpcOfferings],
   ["listPublicIpAddresses", vpcs.listPublicIpAddresses],
+  ["listRouters", routers.listRouters],
+  ["rebootRouter", routers.rebootRouter],
+  ["stopRouter", routers.stopRouter],
+  ["startRouter", routers.startRouter],
+  ["restartVPC", routers.restartVpc],
 ]);

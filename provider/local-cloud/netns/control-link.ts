@@ -35,9 +35,10 @@ function freeSubnet(): number {
   throw new Error("netns VR control link: no free 169.254.x.0/30 in the root namespace");
 }
 
-export function createControlLink(vrNamespace: string, rootInterface: string): ControlLink {
+/** `subnet` reuses 169.254.<subnet>.0/30 (a re-created router keeping its control address). */
+export function createControlLink(vrNamespace: string, rootInterface: string, subnet?: number): ControlLink {
   if (!/^[a-z0-9]{1,15}$/.test(rootInterface)) throw new Error(`control link interface name ${rootInterface} must be 1–15 [a-z0-9]`);
-  const n = freeSubnet();
+  const n = subnet ?? freeSubnet();
   const link: ControlLink = { rootInterface, rootAddress: `169.254.${n}.1`, vrInterface: "eth0", vrAddress: `169.254.${n}.2` };
   must(["ip", "link", "add", rootInterface, "type", "veth", "peer", "name", link.vrInterface, "netns", vrNamespace]);
   try {

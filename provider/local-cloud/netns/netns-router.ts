@@ -5,14 +5,14 @@
  * bags are applied the way its VR applies them (vr-site2site.ts, vr-netfilter.ts); the status check reads the real
  * `ipsec statusall`. The provider reaches the router over the control link (control-link.ts) for SSH only.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Site2SiteVpnDataBag } from "../../model/databag";
 import { dynamicConnectionName } from "../../render/names";
 import type { RenderedFile } from "../../render/types";
 import { dataBagKey } from "../router";
-import type { VirtualRouter } from "../types";
+import type { RouterInfo, RouterLifecycle, VirtualRouter } from "../types";
 import { createControlLink, type ControlLink } from "./control-link";
 import { detectDataPlane } from "./dataplane";
 import { runSync, waitFor } from "./exec";
@@ -24,6 +24,7 @@ import { Topology, type BranchNodes } from "./topology";
 import { baseRuleset, nsExec, VrNetfilter } from "./vr-netfilter";
 import { createSshdKeys, startSshd, type SshdKeys } from "./vr-sshd";
 import { VrSite2Site, type Reconfiguration } from "./vr-site2site";
+import { bootRouter, haltRouter, recreateRouter } from "./router-life";
 
 export interface NetnsRouterOptions {
   /** The VPC's source-NAT / VPN gateway IP. @default "198.51.100.10" (the local cloud's seeded VPC) */
@@ -60,7 +61,21 @@ export class NetnsRouter implements VirtualRouter {
   sshdPid = 0;
   vr!: Instance;
   link!: ControlLink;
-  private s2s!: VrSite2Site;
+  /** CloudStack's id of the router VM (listRouters): a re-created router gets a new one. */
+  routerId = randomUUID();
+  /** `Running`, or `Stopped` between a stopRouter and a startRouter. */
+  state: "Running" | "Stopped" = "Running";
+  /** Boots of this router VM (1 after create; a reboot adds one; a re-created router starts at 1 again). */
+  boots = 1;
+  /** The VM's number in its name (`r-<n>-VM`); a re-created router is another VM. */
+  vmNumber = 4;
+  /** The VPC this router serves (listRouters): set by the caller, else the first VPC it is asked about. */
+  vpcId: string | undefined;
+  keys!: SshdKeys;
+  /** @internal (router-life.ts) */
+  s2s!: VrSite2Site;
+  /** @internal (router-life.ts) */
+  netfilter!: VrNetfilter;
   private queue: Promise<unknown> = Promise.resolve();
   private unregister: () => void = () => undefined;
   private closed = false;
@@ -98,20 +113,93 @@ export class NetnsRouter implements VirtualRouter {
   private async build(keyBase: string): Promise<void> {
     await this.topo.build();
     this.link = createControlLink(this.topo.vr, `s2sc${this.prefix.slice(3)}`);
-    const netfilter = new VrNetfilter(nsExec(this.topo.vr));
-    netfilter.installBase(baseRuleset({ publicInterface: this.topo.publicInterface, guestInterface: "eth2", controlInterface: this.link.vrInterface, vpcCidr: this.vpcCidr, dataplane: this.dataplane }));
+    this.netfilter = new VrNetfilter(nsExec(this.topo.vr));
+    this.netfilter.installBase(this.baseRules());
     this.vr = new Instance("vr", this.topo.vr, join(this.dir, "inst", "vr"), "stroke", this.dataplane);
     this.vr.prepare();
     await this.vr.start();
     mkdirSync(dirname(keyBase), { recursive: true, mode: 0o700 });
-    const keys: SshdKeys = createSshdKeys(keyBase);
-    this.sshdPid = await startSshd(this.vr, join(this.dir, "sshd"), keys, this.link.vrAddress);
-    this.s2s = new VrSite2Site(this.vr, netfilter, this.topo.publicIp, this.topo.publicInterface, (l) => this.log.push(l));
-    this.access = { sshHost: this.link.vrAddress, sshPort: 3922, hostKey: keys.hostKeyFingerprint, privateKeyFile: keys.loginKeyFile, publicIp: this.topo.publicIp, publicInterface: this.topo.publicInterface };
+    this.keyBase = keyBase;
+    this.keys = createSshdKeys(keyBase);
+    this.sshdPid = await startSshd(this.vr, join(this.dir, "sshd"), this.keys, this.link.vrAddress);
+    this.s2s = new VrSite2Site(this.vr, this.netfilter, this.topo.publicIp, this.topo.publicInterface, (l) => this.log.push(l));
+    this.setAccess();
+  }
+
+  /** @internal */
+  keyBase = "";
+
+  info(): RouterInfo {
+    return { id: this.routerId, name: `r-${this.vmNumber}-VM`, state: this.state, publicIp: this.topo.publicIp, linkLocalIp: this.link.vrAddress, redundantState: "UNKNOWN", isRedundant: false };
+  }
+
+  /** The API's view of this router's life (listRouters, rebootRouter, stopRouter, startRouter, restartVPC). */
+  readonly lifecycle: RouterLifecycle = {
+    listRouters: (vpcId) => {
+      this.vpcId ??= vpcId;
+      return this.vpcId === vpcId ? [this.info()] : [];
+    },
+    rebootRouter: (id) => this.mine(id, () => this.reboot()),
+    stopRouter: (id) => this.mine(id, () => this.stop()),
+    startRouter: (id) => this.mine(id, () => this.startRouter()),
+    restartVpc: (vpcId, cleanup) => (vpcId !== this.vpcId ? Promise.resolve() : cleanup ? this.recreate() : this.serial(async () => void this.reconfigurations.push(await this.s2s.apply()))),
+  };
+
+  private mine(id: string, fn: () => Promise<void>): Promise<void> {
+    if (id !== this.routerId) return Promise.reject(new Error(`router ${id} is not this router (${this.routerId})`));
+    return fn();
+  }
+
+  /** @internal The router's standard rules (what CloudStack's boot configuration installs). */
+  baseRules(): string {
+    return baseRuleset({ publicInterface: this.topo.publicInterface, guestInterface: "eth2", controlInterface: this.link.vrInterface, vpcCidr: this.vpcCidr, dataplane: this.dataplane });
+  }
+
+  /** @internal */
+  setAccess(): void {
+    this.access = { sshHost: this.link.vrAddress, sshPort: 3922, hostKey: this.keys.hostKeyFingerprint, privateKeyFile: this.keys.loginKeyFile, publicIp: this.topo.publicIp, publicInterface: this.topo.publicInterface };
+  }
+
+  /**
+   * rebootRouter: the disk stays (every file under /etc), everything volatile goes — processes (charon, sshd, any
+   * watcher), iptables, conntrack, XFRM state, /run — then the router boots: its standard firewall, strongSwan
+   * (`ipsec start`, which runs charon's start-scripts), sshd with the same host key, and CloudStack's complete
+   * configuration again (the data bag re-applied, CsNetfilters included). Resolves when SSH answers again.
+   */
+  reboot(): Promise<void> {
+    return this.serial(async () => {
+      haltRouter(this);
+      await bootRouter(this);
+    });
+  }
+
+  /** stopRouter: the router is off (no process, no rule, no SA) until startRouter (a boot). */
+  stop(): Promise<void> {
+    return this.serial(async () => {
+      haltRouter(this);
+      this.state = "Stopped";
+    });
+  }
+
+  startRouter(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state === "Running") return;
+      await bootRouter(this);
+    });
+  }
+
+  /**
+   * restartVPC with cleanup=true: a new router from the template in place of this one — a new namespace, a new
+   * disk (no pushed file), a new SSH host key, a new router id — with the same public IP and tier, and the same
+   * control address (see docs/local-cloud-router-life.md); CloudStack then sends it the complete configuration.
+   */
+  recreate(): Promise<void> {
+    return this.serial(() => recreateRouter(this));
   }
 
   /** One reconfiguration at a time, as the VR's update_config serialises them. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  /** @internal */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
@@ -120,6 +208,7 @@ export class NetnsRouter implements VirtualRouter {
   applySite2SiteVpn(_vpcId: string, bag: Site2SiteVpnDataBag): Promise<void> {
     return this.serial(async () => {
       if (this.closed) throw new Error("netns VR is closed");
+      if (this.state === "Stopped") throw new Error("Unable to apply site 2 site VPN configuration, virtual router is not in the right state");
       try {
         this.reconfigurations.push(await this.s2s.apply(bag));
       } catch (e) {
@@ -132,6 +221,7 @@ export class NetnsRouter implements VirtualRouter {
 
   /** As checkbatchs2svpn.sh: ESTABLISHED in the real `ipsec statusall` for `vpn-<ip>`, or the dynamic peer's connection. */
   async checkConnections(_vpcId: string, peers: string[]): Promise<Record<string, boolean>> {
+    if (this.state === "Stopped") return Object.fromEntries(peers.map((p) => [p, false]));
     const sas = parseStrokeStatus((await this.vr.exec(["ipsec", "statusall"], { timeoutMs: 10_000 })).stdout);
     const report: Record<string, boolean> = {};
     for (const peer of peers) {
@@ -143,7 +233,7 @@ export class NetnsRouter implements VirtualRouter {
   }
 
   /** Adds a branch: a CPE namespace on the internet bridge with `wanIp`, and a LAN host behind it on `lanCidr`. */
-  addBranch(spec: { name: string; wanIp: string; lanCidr: string }): Promise<BranchNodes> {
+  addBranch(spec: { name: string; wanIp: string; lanCidr: string; nat?: boolean }): Promise<BranchNodes> {
     return this.topo.addBranch(spec);
   }
 

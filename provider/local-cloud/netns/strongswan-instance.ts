@@ -83,6 +83,8 @@ charon {
 swanctl {
   load = pem pkcs1 pkcs8 x509 revocation constraints pubkey openssl random
 }
+# As Debian's stock strongswan.conf: drop-ins (e.g. a pushed charon.start-scripts hook) apply.
+include strongswan.d/*.conf
 `;
     writeFileSync(join(this.dir, "etc/strongswan.conf"), conf);
     writeFileSync(join(this.dir, "etc/ipsec.conf"), "config setup\n\ninclude /etc/ipsec.d/*.conf\n");

@@ -135,6 +135,23 @@ export class Topology {
     for (const b of this.branches.values()) await this.buildBranch(b);
   }
 
+  /**
+   * A new router namespace in place of the old one (CloudStack re-creating the VR: same public IP, same tier
+   * gateway). The caller has killed the old router's processes; deleting its namespace takes the veths (and so the
+   * internet-side and guest-side ends) with it, which are made again here.
+   */
+  async rebuildVr(): Promise<void> {
+    await run(["ip", "netns", "del", this.vr]);
+    await run(["ip", "netns", "add", this.vr]);
+    await run(["ip", "-n", this.vr, "link", "set", "lo", "up"]);
+    await run(["ip", "netns", "exec", this.vr, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+    const guestPrefix = this.guestCidr.split("/")[1];
+    await this.link(this.inet, "vr0", "198.51.100.1/24", this.vr, this.publicInterface, `${this.publicIp}/24`);
+    await run(["ip", "-n", this.vr, "route", "add", "default", "via", "198.51.100.1"]);
+    await this.link(this.vr, "eth2", `${hostIn(this.guestCidr, 1)}/${guestPrefix}`, this.guest, "eth0", `${this.guestHostIp}/${guestPrefix}`);
+    await run(["ip", "-n", this.guest, "route", "add", "default", "via", hostIn(this.guestCidr, 1)]);
+  }
+
   private async buildBranch(b: BranchNodes): Promise<void> {
     const port = `p-${b.spec.name}`;
     await this.ns(b.cpe, true);
@@ -157,6 +174,21 @@ export class Topology {
     const lanPrefix = b.spec.lanCidr.split("/")[1];
     await this.link(b.cpe, "lan0", `${b.cpeLanIp}/${lanPrefix}`, b.lan, "eth0", `${b.lanHostIp}/${lanPrefix}`);
     await run(["ip", "-n", b.lan, "route", "add", "default", "via", b.cpeLanIp]);
+  }
+
+  /**
+   * Gives a NATed branch's NAT a new public address (the ISP re-maps it; the CPE behind it sees nothing). Removing
+   * the old address makes the kernel drop the MASQUERADE mappings that used it, so the CPE's next packet leaves
+   * from the new address, as after a carrier-grade NAT re-map.
+   */
+  async setNatPublicIp(name: string, newIp: string): Promise<void> {
+    const b = this.branch(name);
+    if (!b.nat) throw new Error(`branch ${name} is not behind NAT`);
+    await run(["ip", "-n", b.nat, "addr", "del", `${b.spec.wanIp}/24`, "dev", "wan0"]);
+    await run(["ip", "-n", b.nat, "addr", "add", `${newIp}/24`, "dev", "wan0"]);
+    await run(["ip", "-n", b.nat, "route", "replace", "default", "via", INET_BRIDGE_GW]);
+    await run(["ip", "netns", "exec", b.nat, "conntrack", "-F"], { allowFail: true });
+    b.spec = { ...b.spec, wanIp: newIp };
   }
 
   /**

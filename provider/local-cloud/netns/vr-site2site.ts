@@ -55,12 +55,16 @@ export class VrSite2Site {
     return r.code;
   }
 
-  async apply(bag: Site2SiteVpnDataBag): Promise<Reconfiguration> {
+  /**
+   * One reconfiguration: `bag` merged first; without one, the whole data bag again as it stands (what a router
+   * gets when it starts: CloudStack sends it its complete configuration).
+   */
+  async apply(bag?: Site2SiteVpnDataBag): Promise<Reconfiguration> {
     const out: Reconfiguration = { commands: [], firewall: { added: [], deleted: [] }, staleRemoved: [] };
-    const key = dataBagKey(bag);
-    const removed = !bag.create ? this.applied.get(key) : undefined;
-    if (bag.create) this.databag.set(key, structuredClone(bag));
-    else this.databag.delete(key);
+    const key = bag ? dataBagKey(bag) : "";
+    const removed = bag && !bag.create ? this.applied.get(key) : undefined;
+    if (bag?.create) this.databag.set(key, structuredClone(bag));
+    else if (bag) this.databag.delete(key);
 
     const dir = join(this.vr.dir, "etc", "ipsec.d");
     const confips = new Set(readdirSync(dir).map((f) => /^ipsec\.vpn-(.*)\.conf$/.exec(f)?.[1]).filter((p): p is string => p !== undefined));
@@ -98,7 +102,7 @@ export class VrSite2Site {
       const r = await this.vr.sh(removal.commands.join("\n"), { allowFail: true, timeoutMs: 30_000 });
       out.commands.push({ command: removal.commands.join("; "), code: r.code });
     }
-    if (!bag.create) this.applied.delete(key);
+    if (bag && !bag.create) this.applied.delete(key);
     for (const peer of confips) {
       // deletevpn(): down twice, remove both files, reload.
       for (const command of [`ipsec down vpn-${peer}`, `ipsec down vpn-${peer}`]) await this.run(out, command, false);

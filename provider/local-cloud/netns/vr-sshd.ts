@@ -24,12 +24,15 @@ function keygen(file: string): void {
   chmodSync(file, 0o600);
 }
 
-/** Fresh keys at `<base>.host_ed25519` and `<base>.login_ed25519` (private halves 0600). */
-export function createSshdKeys(base: string): SshdKeys {
+/**
+ * Fresh keys at `<base>.host_ed25519` and `<base>.login_ed25519` (private halves 0600). `keepLogin`: only a new
+ * host key (a re-created router: CloudStack injects the same management key into every router it makes).
+ */
+export function createSshdKeys(base: string, options: { keepLogin?: boolean } = {}): SshdKeys {
   const hostKeyFile = `${base}.host_ed25519`;
   const loginKeyFile = `${base}.login_ed25519`;
   keygen(hostKeyFile);
-  keygen(loginKeyFile);
+  if (!options.keepLogin || !existsSync(loginKeyFile)) keygen(loginKeyFile);
   const fp = runSync(["ssh-keygen", "-l", "-E", "sha256", "-f", `${hostKeyFile}.pub`]).stdout.split(" ")[1];
   if (!fp?.startsWith("SHA256:")) throw new Error(`netns VR: cannot read the fingerprint of ${hostKeyFile}.pub`);
   return { hostKeyFile, hostKeyFingerprint: fp, loginKeyFile };

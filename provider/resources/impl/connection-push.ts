@@ -65,6 +65,8 @@ export async function peerStatus(host: GatewayHost, remoteId: string): Promise<P
   const drift = [
     ...report.files.filter((f) => ofBase(baseOf(f.path), name)).map((f) => `${f.path}: ${f.problem}${f.found ? ` (${f.found})` : ""}`),
     ...report.connections.filter((line) => line.includes(name)),
+    // The gateway's self-healing (s2s-heal) serves every peer: missing or stopped, the next `up` restores it.
+    ...report.heal.problems,
   ];
   const sas = report.sas.filter((s) => ofBase(s.connection, name));
   const peerAddress = sas.find((s) => s.peerAddress)?.peerAddress;

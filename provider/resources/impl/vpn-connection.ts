@@ -14,6 +14,8 @@ import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "
 import { gatewayConnectionName, peerStatus, pushConnection, withGateway, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
+import { HostKeyMismatchError } from "../../push";
+import { hostKeyDrift, routerIdsOf, vpnGatewayGone } from "./router-identity";
 
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
 const PUSH_KEYS = ["gateway", "gatewaySsh", "customerGatewaySpec", "ipsecPsk"] as const;
@@ -75,9 +77,10 @@ export async function diff(_ctx: ProviderContext, _id: string, olds: Props, news
   return { changes: changes.length > 0, replaces, deleteBeforeReplace: true, stables: ["publicIp"] };
 }
 
-function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string): Props {
+function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string, routerIds?: string[]): Props {
   const target = pushTarget(inputs);
   return compact({
+    gatewayRouterIds: routerIds,
     ...connectionFields(inputs),
     ...controlFields(inputs),
     ...Object.fromEntries(PUSH_KEYS.map((k) => [k, inputs[k]])),
@@ -105,9 +108,11 @@ async function waitForPeer(host: Parameters<typeof peerStatus>[0], remoteId: str
 }
 
 /** Push (create or update), then read the peer's status; with `waitForEstablished`, wait or undo a fresh push. */
-async function pushAndStatus(inputs: Props, fresh: boolean): Promise<Props> {
+async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean): Promise<Props> {
   const target = pushTarget(inputs);
   const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
+  // The router(s) this push lands on, as CloudStack names them: a later refresh tells a re-created router by its id.
+  const routerIds = await withClient(ctx, (client) => routerIdsOf(client, String(inputs.vpnGatewayId))).catch(() => undefined);
   return withGateway(target.ssh, async (host) => {
     const { state } = await pushConnection(host, target, true);
     let status = await peerStatus(host, remoteId);
@@ -119,13 +124,13 @@ async function pushAndStatus(inputs: Props, fresh: boolean): Promise<Props> {
       }
       status = waited;
     }
-    return pushOutputs(inputs, status, state.hash);
+    return pushOutputs(inputs, status, state.hash, routerIds);
   });
 }
 
 export async function create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   if (isLocalCustomerGatewayId(inputs.customerGatewayId)) {
-    const outs = await pushAndStatus(inputs, true);
+    const outs = await pushAndStatus(ctx, inputs, true);
     return { id: `${LOCAL_ID_PREFIX}${String(inputs.vpnGatewayId)}:${String(inputs.customerGatewayId).slice(LOCAL_ID_PREFIX.length)}`, outs };
   }
   return withClient(ctx, async (client) => {
@@ -140,8 +145,17 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
   if (props.managedBy === "gateway") {
     const target = pushTarget(props);
     const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
-    const status = await withGateway(target.ssh, (host) => peerStatus(host, remoteId));
-    return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? "")) };
+    const recorded = Array.isArray(props.gatewayRouterIds) ? (props.gatewayRouterIds as string[]) : undefined;
+    try {
+      const status = await withGateway(target.ssh, (host) => peerStatus(host, remoteId));
+      return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? ""), recorded) };
+    } catch (e) {
+      if (!(e instanceof HostKeyMismatchError)) throw e;
+      // Not trusted, not fatal: refresh reports it; `up` fails with the same re-pin instructions until re-pinned.
+      const now = await withClient(ctx, (client) => routerIdsOf(client, String(props.vpnGatewayId))).catch(() => undefined);
+      const drift = hostKeyDrift(e, recorded, now);
+      return { id, props: pushOutputs(props, { present: false, inSync: false, drift: [drift], established: false, bytesIn: 0, bytesOut: 0 }, String(props.gatewayStateHash ?? ""), recorded) };
+    }
   }
   return withClient(ctx, async (client) => {
     const conn = await lookupOrGone(() => getVpnConnection(client, id));
@@ -155,7 +169,7 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
 
 export async function update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = userInputs(news);
-  if (olds.managedBy === "gateway") return { outs: await pushAndStatus(inputs, false) };
+  if (olds.managedBy === "gateway") return { outs: await pushAndStatus(ctx, inputs, false) };
   return withClient(ctx, async (client) => {
     const conn = inputs.forDisplay !== undefined && inputs.forDisplay !== olds.forDisplay ? await updateVpnConnection(client, { id, forDisplay: inputs.forDisplay as boolean }) : await getVpnConnection(client, id);
     if (!conn) throw new Error(`VPN connection ${id} no longer exists in CloudStack; run \`pulumi refresh\`, then \`pulumi up\` creates it again`);
@@ -167,7 +181,13 @@ export async function update(ctx: ProviderContext, id: string, olds: Props, news
 export async function deleteResource(ctx: ProviderContext, id: string, props: Props): Promise<void> {
   if (props.managedBy === "gateway") {
     const target = pushTarget(props);
-    await withGateway(target.ssh, (host) => pushConnection(host, target, false));
+    try {
+      await withGateway(target.ssh, (host) => pushConnection(host, target, false));
+    } catch (e) {
+      // The VPC or its VPN gateway is gone from CloudStack: so is the router, and everything pushed there.
+      if (await withClient(ctx, (client) => vpnGatewayGone(client, String(props.vpnGatewayId))).catch(() => false)) return;
+      throw e;
+    }
     return;
   }
   await withClient(ctx, (client) => removeConnection(client, id));

@@ -3,6 +3,7 @@
  * `iptables-save`/`iptables-restore --noflush` grammar the push uses, and a charon whose loaded connections follow
  * our conf files on `ipsec update`. Records every operation and fails any of them on demand.
  */
+import { HEAL_GONE_COMMAND, HEAL_RULES_PATH, HEAL_SCRIPT_PATH, HEAL_START_COMMAND, HEAL_STATUS_COMMAND } from "../../../provider/render/heal";
 import { checkOwnConf, expectedConnections } from "../../../provider/push/conf-check";
 import type { ExecOptions, ExecResult, FileInfo, GatewayHost, HeldCommand, WriteFileOptions } from "../../../provider/push";
 
@@ -35,6 +36,7 @@ export class FakeGatewayHost implements GatewayHost {
   /** When false, `ipsec update` does nothing (a starter that ignores SIGHUP). */
   updateLoads = true;
   lockHeld = false;
+  healRunning = false;
   maxConcurrentLocks = 0;
   private locks = 0;
 
@@ -106,7 +108,7 @@ export class FakeGatewayHost implements GatewayHost {
     if (!this.updateLoads) return;
     this.loaded = [];
     for (const [path, f] of [...this.files].sort()) {
-      const base = /\/(s2s-[a-z0-9-]+)\.conf$/.exec(path)?.[1];
+      const base = /^\/etc\/ipsec\.d\/(s2s-[a-z0-9-]+)\.conf$/.exec(path)?.[1];
       if (!base) continue;
       const names = [...f.content.toString().matchAll(/^conn (\S+)$/gm)].map((m) => m[1]!);
       this.loaded.push(...expectedConnections(checkOwnConf(path, f.content.toString(), names)));
@@ -129,6 +131,19 @@ export class FakeGatewayHost implements GatewayHost {
     }
     if (command.startsWith("awk ")) return { code: 0, stdout: this.foreignSelectors, stderr: "" };
     if (/^ipsec down s2s-[a-z0-9-]+$/.test(command) || /^conntrack -D /.test(command)) return { code: 0, stdout: "", stderr: "" };
+    // The s2s-heal watcher, as its script behaves: it runs while its rules file exists.
+    if (command === HEAL_START_COMMAND) {
+      this.healRunning = this.files.has(HEAL_RULES_PATH);
+      return { code: this.files.has(HEAL_SCRIPT_PATH) ? 0 : 127, stdout: "", stderr: "" };
+    }
+    if (command === HEAL_STATUS_COMMAND) {
+      if (!this.files.has(HEAL_RULES_PATH)) this.healRunning = false;
+      return this.files.has(HEAL_SCRIPT_PATH) ? { code: 0, stdout: `version=1\nrunning=${this.healRunning ? "yes\npid=4242" : "no"}\n`, stderr: "" } : { code: 127, stdout: "", stderr: "sh: not found" };
+    }
+    if (command === HEAL_GONE_COMMAND) {
+      if (!this.files.has(HEAL_RULES_PATH)) this.healRunning = false;
+      return { code: this.healRunning ? 1 : 0, stdout: "", stderr: "" };
+    }
     return { code: 127, stdout: "", stderr: `fake: unknown command ${command}` };
   }
 

@@ -25,7 +25,7 @@ export * as cloudstack from "./cloudstack";
 export type { DiagnoseInput, DiagnoseResult } from "./doctor/api";
 import type { DiagnoseInput, DiagnoseResult } from "./doctor/api";
 /** doctor's diagnosis for programs (see README "When a branch does not come up"); loads its modules on first use. */
-export function diagnose(input: DiagnoseInput): Promise<DiagnoseResult> {
-  const api = require("./doctor/api") as typeof import("./doctor/api");
+export async function diagnose(input: DiagnoseInput): Promise<DiagnoseResult> {
+  const api = await import("./doctor/api.js");
   return api.diagnose(input);
 }

@@ -1,3 +1,4 @@
+import { branchDpdDelaySeconds } from "../model/defaults";
 import { isIpv6, isStrictIpv4 } from "../model/net";
 import { dynamicResponderId } from "../model/responder-id";
 import type { SiteSpec } from "../model/site";
@@ -41,7 +42,7 @@ export function renderPeer(site: SiteSpec, options: { psk?: string } = {}): Host
     ` esp=${strongswanProposals(cg.espPolicy)}${strict}`,
     ` lifetime=${cg.espLifetime}s`,
     ` forceencaps=${cg.forceEncap ? "yes" : "no"}`,
-    ` dpddelay=${cg.dpdDelaySeconds}s`,
+    ` dpddelay=${branchDpdDelaySeconds(dynamic, cg.dpdDelaySeconds)}s`,
     ` dpdtimeout=${cg.dpdTimeoutSeconds}s`,
     " dpdaction=restart",
     " closeaction=restart",

@@ -13,7 +13,7 @@ import * as cs from "../../provider/cloudstack";
 import { startLocalCloud } from "../../provider/local-cloud";
 import { NetnsRouter } from "../../provider/local-cloud/netns";
 import { waitFor } from "../../provider/local-cloud/netns/exec";
-import { upSa } from "../../provider/local-cloud/netns/sa-status";
+import { upSa } from "../../provider/push/sa-status";
 import { connectSshGateway, inspect, pushPeer, type PushState, type SshGatewayHost } from "../../provider/push";
 import { bagOf, dynamicSite, newPsk, peerRenderOf } from "../e2e/lab/sites";
 

@@ -105,12 +105,13 @@ export async function create(ctx: ProviderContext, inputs: Record<string, unknow
 
 /**
  * The customer gateway a failed create of this spec left behind, if it is provably this resource's: the id the
- * failed call answered, or — on a later attempt, answered "already exists" — the gateway of that name whose PSK and
- * settings all equal this spec. A left object that does not match is deleted when the failed call made it.
+ * failed call answered. A left object that does not match is deleted (the failed call made it).
  */
 async function ownLeftover(client: Parameters<typeof getVpnCustomerGateway>[0], spec: CustomerGatewaySpec, error: unknown) {
   const leftId = leftoverId(error);
-  const found = leftId ? await lookupOrGone(() => getVpnCustomerGateway(client, leftId)) : isAlreadyExists(error) ? await findVpnCustomerGatewayByName(client, spec.name, owner(spec)) : undefined;
+  // Only the id the failed call itself answered proves ownership: a gateway of the same name and equal settings may
+  // belong to another resource or stack, and taking it over silently would let two owners manage one object.
+  const found = leftId ? await lookupOrGone(() => getVpnCustomerGateway(client, leftId)) : undefined;
   if (!found) return undefined;
   if (differingFields(spec, found).length === 0) return found;
   if (leftId) await removeCustomerGateway(client, leftId);

@@ -105,7 +105,11 @@ describe("install from the tarball, upgrade, operate old state (offline npm, the
     // ── upgrade: this build ─────────────────────────────────────────────────────────────────────────────────
     const tarball = packCurrent(await ensureRuntimeBuild(), work);
     installApp(app, tarball);
-    expect(JSON.parse(fs.readFileSync(path.join(app, "node_modules", "cloudstack-s2s", "package.json"), "utf8")).peerDependencies).toEqual({ "@pulumi/pulumi": ">=3.248 <4" });
+    const installed = JSON.parse(fs.readFileSync(path.join(app, "node_modules", "cloudstack-s2s", "package.json"), "utf8"));
+    expect(installed.peerDependencies).toEqual({ "@pulumi/pulumi": ">=3.248 <4", cdktf: "~0.21.0", constructs: "^10.4.2" });
+    // The CDKTF layer's peers are optional: a Pulumi app does not get them.
+    expect(installed.peerDependenciesMeta).toEqual({ cdktf: { optional: true }, constructs: { optional: true } });
+    expect(fs.existsSync(path.join(app, "node_modules", "cdktf"))).toBe(false);
     // Old state, old serialized providers, new package: refresh and delete go through the exports map.
     const h2 = await host({ apiUrl: cloud.url, apiKey: cloud.admin.apiKey, secretKey: { secret: cloud.admin.secretKey } });
     const v2 = engines(h2, old, v1);

@@ -78,7 +78,7 @@ export function installApp(appDir: string, tarball: string): void {
   if (path.resolve(tarball) !== local) fs.copyFileSync(tarball, local);
   const repoLock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const pulumiVersion = repoLock.packages["node_modules/@pulumi/pulumi"]!.version!;
-  const pkgJson = JSON.parse(run("tar", ["-xzOf", local, "package/package.json"], appDir)) as { name: string; version: string; dependencies: Record<string, string>; peerDependencies?: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string> };
+  const pkgJson = JSON.parse(run("tar", ["-xzOf", local, "package/package.json"], appDir)) as { name: string; version: string; dependencies: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; bin?: Record<string, string>; engines?: Record<string, string> };
   const deps = { [pkgJson.name]: `file:${path.basename(tarball)}`, "@pulumi/pulumi": pulumiVersion };
   const entries = closure(repoLock.packages, { ...pkgJson.dependencies, "@pulumi/pulumi": pulumiVersion });
   const lock = {
@@ -95,6 +95,8 @@ export function installApp(appDir: string, tarball: string): void {
         license: "Apache-2.0",
         dependencies: pkgJson.dependencies,
         ...(pkgJson.peerDependencies ? { peerDependencies: pkgJson.peerDependencies } : {}),
+        // Optional peers (cdktf, constructs) stay uninstalled, as npm does for a real install.
+        ...(pkgJson.peerDependenciesMeta ? { peerDependenciesMeta: pkgJson.peerDependenciesMeta } : {}),
         ...(pkgJson.bin ? { bin: pkgJson.bin } : {}),
         ...(pkgJson.engines ? { engines: pkgJson.engines } : {}),
       },

@@ -6,7 +6,9 @@
  * exits 2 naming the drift, repairs it (a branch that then changes address gets back in), and exits 0 after;
  * `unpush` removes everything and a second `unpush` says there is nothing to remove (exit 0).
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { namespacePids } from "../../provider/local-cloud/netns/namespaces";
 import * as cs from "../../provider/cloudstack";
 import { run } from "../cli/capture";
 import { waitUp } from "./lab/checks";
@@ -54,6 +56,17 @@ describeE2e("push / unpush / reconcile CLI against the local cloud's netns route
   });
 
   it("a static site via CloudStack reconfigures the router and wipes the push's rules: reconcile exits 2 naming the drift, repairs it, then 0", async () => {
+    // The router's s2s-heal watcher would put the rules back by itself (issue 9, test/e2e/router-life.test.ts); here
+    // it was stopped (say, killed by hand), so the wipe stays until reconcile repairs it and starts it again.
+    const watchers = () => namespacePids(env.router.topo.vr).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes("s2s-heal");
+      } catch {
+        return false;
+      }
+    });
+    for (const pid of watchers()) process.kill(pid, "SIGKILL");
+    await waitFor("heal watcher stopped", async () => watchers().length === 0, { timeoutMs: 5_000 });
     const pushed = await cli("push", dc);
     expect(pushed, pushed.stderr).toMatchObject({ code: 0 });
     expect(pushed.stdout).toMatch(/site dc: created customer gateway dc .*\nsite dc: created connection/);
@@ -63,6 +76,7 @@ describeE2e("push / unpush / reconcile CLI against the local cloud's netns route
     expect(repair.stdout).toMatch(/site one: repaired:\n  pushed dynamic peer/);
     expect(repair.stdout).toMatch(/drift: firewall: filter jump rule missing: -A INPUT -d 198\.51\.100\.10\/32 -i eth1 -j S2S_DYN_IN/);
     expect(repair.stdout).toMatch(/site dc: in sync\nreconcile: 1 in sync, 1 repaired, 0 failed/);
+    await waitFor("heal watcher running again", async () => watchers().length > 0, { timeoutMs: 5_000 });
     // the allow-list is really back: the branch moves to another address in its ISP's range and gets back in
     await env.router.setWanIp(ONE.name, MOVED_IP);
     await waitUp(env.router.vr, (await env.connectionOf(ONE))!, 30_000, (sa) => sa.remoteAddr === MOVED_IP);

@@ -7,7 +7,8 @@ import type { Site2SiteVpnDataBag } from "../model/databag";
 import type { SshAccessSpec } from "../model/gateway-access";
 import { sshTarget } from "../model/gateway-access";
 import { siteToDataBag, type SiteSpec } from "../model/site";
-import { connectSshGateway, inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult, type PushState } from "../push";
+import { inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult, type PushState } from "../push";
+import { connectAccess } from "../push/session";
 import { ofBase } from "../push/gateway-state";
 import { renderPeerBag } from "../push/plan";
 import { removeEmptyPushState } from "../push/teardown";
@@ -29,14 +30,7 @@ export class GatewaySession {
 
   host(): Promise<GatewayHost> {
     const { ssh } = this.access;
-    this.#host ??= connectSshGateway({
-      host: ssh.host,
-      privateKey: ssh.privateKey,
-      hostKey: ssh.hostKey,
-      ...(ssh.port !== undefined ? { port: ssh.port } : {}),
-      ...(ssh.username !== undefined ? { username: ssh.username } : {}),
-      ...(ssh.jump ? { jump: ssh.jump } : {}),
-    });
+    this.#host ??= connectAccess(ssh);
     return this.#host;
   }
 

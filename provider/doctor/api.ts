@@ -48,9 +48,9 @@ export async function diagnose(input: DiagnoseInput): Promise<DiagnoseResult> {
   if (!input.gatewaySsh || !site) throw new Error("diagnose() needs `log` (offline), or `site` with `gatewaySsh` (live)");
   const ssh = input.gatewaySsh;
   // Loaded on demand: the package's main entry (which exports diagnose) must not load the SSH client.
-  const { connectSshGateway } = await import("../push/ssh-gateway-host.js");
+  const { connectAccess } = await import("../push/session.js");
   const { readRouterView } = await import("../push/router-view.js");
-  const host = await connectSshGateway({ host: ssh.host, privateKey: ssh.privateKey, hostKey: ssh.hostKey, ...(ssh.port !== undefined ? { port: ssh.port } : {}), ...(ssh.username !== undefined ? { username: ssh.username } : {}), ...(ssh.jump ? { jump: ssh.jump } : {}) });
+  const host = await connectAccess(ssh);
   try {
     const view = await readRouterView(host, { sinceSeconds: input.sinceSeconds ?? 600, ...(input.logPath ? { logPath: input.logPath } : {}), ...(input.watchSeconds !== undefined ? { watchSeconds: input.watchSeconds } : {}) });
     return analyzeRouter(view, site, input.peerAddress ? { peerAddress: input.peerAddress } : {});

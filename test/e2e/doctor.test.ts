@@ -63,8 +63,10 @@ describeE2e("doctor names the cause of real failures (VR from renderVr, CPEs fro
   });
 
   async function start(branch: string, config: HostRender, forLive = false): Promise<{ cpe: Instance; mark: number }> {
-    // Whole seconds: log stamps have second resolution, so the live window never reaches the previous case.
-    if (forLive) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    // Whole seconds: log stamps have second resolution and the live window reaches one second before t0
+    // (sinceStart's +1), so t0 is the second boundary at least one full second after the previous case ended —
+    // on a fast machine the previous case's last lines otherwise fall in that second.
+    if (forLive) await new Promise((r) => setTimeout(r, 2000 - (Date.now() % 1000) + 50));
     t0 = Date.now();
     const mark = vr.logMark();
     const cpe = await lab().startInstance(`cpe-${branch}-${++attempt}`, lab().topo.branch(branch).cpe, "stroke", (i) => {

@@ -7,7 +7,7 @@
  * the main entry never loads the local cloud (HTTP server, namespaces, sshd) nor the SSH client.
  */
 export { CustomerGateway, VpnConnection, VpnGateway, CONFIG_KEYS, CONFIG_NAMESPACE, RUNTIME_ENV_VAR, fetchTunnelStatus, getTunnelStatus, lookupCustomerGateway, lookupVpnGateway } from "./resources";
-export type { CloudStackSettingsArgs, CustomerGatewayArgs, CustomerGatewayInfo, DynamicPeerArgs, GatewaySshArgs, GetTunnelStatusArgs, LookupOptions, PolicyArgs, ProposalArgs, SshEndpointArgs, StaticPeerArgs, TunnelStatus, TunnelStatusQuery, VpnConnectionArgs, VpnGatewayArgs, VpnGatewayInfo } from "./resources";
+export type { CloudStackSettingsArgs, CustomerGatewayArgs, CustomerGatewayInfo, DynamicPeerArgs, GatewaySshArgs, GetTunnelStatusArgs, LookupOptions, PolicyArgs, ProposalArgs, SecondRouterArgs, SshEndpointArgs, StaticPeerArgs, TunnelStatus, TunnelStatusQuery, VpnConnectionArgs, VpnGatewayArgs, VpnGatewayInfo } from "./resources";
 export { parseSite, resolveSitePsk, siteToDataBag, siteSchema, type SiteInput, type SiteSpec } from "./model/site";
 export { customerGatewaySchema, type CustomerGatewayInput, type CustomerGatewaySpec } from "./model/customer-gateway";
 export { vpnGatewaySchema } from "./model/vpn-gateway";

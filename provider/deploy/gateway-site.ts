@@ -7,8 +7,10 @@ import type { Site2SiteVpnDataBag } from "../model/databag";
 import type { SshAccessSpec } from "../model/gateway-access";
 import { sshTarget } from "../model/gateway-access";
 import { siteToDataBag, type SiteSpec } from "../model/site";
-import { inspect, parseStateFile, pushPeer, STATE_PATH, type DriftReport, type GatewayHost, type PushResult, type PushState } from "../push";
-import { connectAccess } from "../push/session";
+import { listRouters, type CloudStackClient } from "../cloudstack";
+import { inspect, parseStateFile, pushPeerToRouters, routerCoverageProblem, STATE_PATH, type DriftReport, type GatewayHost, type PushResult, type PushState } from "../push";
+import { RouterSet, type CloudRouter } from "../push/routers";
+import { DeployError } from "./errors";
 import { ofBase } from "../push/gateway-state";
 import { renderPeerBag } from "../push/plan";
 import { removeEmptyPushState } from "../push/teardown";
@@ -19,25 +21,33 @@ export interface GatewayAccess {
   publicInterface?: string;
 }
 
-/** The router's SSH session, opened on first use and closed by the caller at the end of the run. */
+/**
+ * The SSH sessions to the VPC's router(s), opened on first use and closed by the caller at the end of the run. The
+ * VPC's routers come from listRouters first: a redundant pair reached through one router only is refused.
+ */
 export class GatewaySession {
-  #host: Promise<GatewayHost> | undefined;
+  #set: Promise<RouterSet> | undefined;
   constructor(readonly access: GatewayAccess) {}
 
   get target(): string {
     return sshTarget(this.access.ssh);
   }
 
-  host(): Promise<GatewayHost> {
-    const { ssh } = this.access;
-    this.#host ??= connectAccess(ssh);
-    return this.#host;
+  routers(client: CloudStackClient, vpcId: string): Promise<RouterSet> {
+    this.#set ??= (async () => {
+      // listRouters is an admin command: without it the routers are unknown and the access spec is taken as given.
+      const routers: CloudRouter[] | undefined = await listRouters(client, { vpcId }).then((r) => (r.length > 0 ? r : undefined), () => undefined);
+      const problem = routerCoverageProblem(this.access.ssh, routers);
+      if (problem) throw new DeployError(`gateway access ssh.secondRouter: ${problem}; nothing was pushed`);
+      return RouterSet.open(this.access.ssh, routers);
+    })();
+    return this.#set;
   }
 
   async close(): Promise<void> {
-    const pending = this.#host;
-    this.#host = undefined;
-    if (pending) await (await pending.catch(() => undefined))?.close().catch(() => undefined);
+    const pending = this.#set;
+    this.#set = undefined;
+    if (pending) await (await pending.catch(() => undefined))?.close();
   }
 }
 
@@ -62,19 +72,23 @@ export function peerName(peer: GatewayPeer): string {
   return dynamicConnectionName(peerBag(peer, false).peer_id ?? "");
 }
 
-export function pushGatewayPeer(host: GatewayHost, peer: GatewayPeer, psk: string): Promise<PushResult> {
-  return pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, true, psk) });
+/** The peer pushed to every router of the set (both routers of a redundant pair, or neither). */
+export async function pushGatewayPeer(set: RouterSet, peer: GatewayPeer, psk: string): Promise<PushResult & { routers: number }> {
+  const results = await pushPeerToRouters(set.targets(), { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, true, psk) }, { pair: set.pair });
+  return { ...results[0]!, changed: results.some((r) => r.changed), durationMs: Math.max(...results.map((r) => r.durationMs)), warnings: [...new Set(results.flatMap((r) => r.warnings))], routers: results.length };
 }
 
 /**
- * Removes the peer when the router's record lists it; false when there was nothing to remove. The last peer takes
- * the push's record and own chains with it (also when an earlier run removed the peer but not those).
+ * Removes the peer when a router's record lists it; false when there was nothing to remove. The last peer takes
+ * the push's record and own chains with it (also when an earlier run removed the peer but not those). Never partial:
+ * a peer left on a router that could not be reached would still be trusted there.
  */
-export async function removeGatewayPeer(host: GatewayHost, peer: GatewayPeer): Promise<boolean> {
-  const record = parseStateFile(await host.readFile(STATE_PATH));
-  const listed = record?.peers.some((p) => p.connection === peerName(peer)) ?? false;
-  if (listed) await pushPeer(host, { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, false) });
-  if (record) await removeEmptyPushState(host);
+export async function removeGatewayPeer(set: RouterSet, peer: GatewayPeer): Promise<boolean> {
+  if (set.unreachableLines().length > 0) throw new DeployError(`cannot remove ${peerName(peer)}: ${set.unreachableLines().join("; ")}; removal goes to every router of the pair or none`);
+  const records = await Promise.all(set.targets().map(async (t) => ({ host: t.host, record: parseStateFile(await t.host.readFile(STATE_PATH)) })));
+  const listed = records.some((r) => r.record?.peers.some((p) => p.connection === peerName(peer)));
+  if (listed) await pushPeerToRouters(set.targets(), { publicInterface: peer.publicInterface, publicIp: peer.publicIp, bag: peerBag(peer, false) }, { pair: set.pair });
+  for (const r of records) if (r.record) await removeEmptyPushState(r.host);
   return listed;
 }
 

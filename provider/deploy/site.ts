@@ -6,6 +6,7 @@
  * Each converges: a re-run changes nothing, and says so.
  */
 import { findVpnGatewayByVpc, getVpc, supportsDynamicPeer, type CloudStackClient } from "../cloudstack";
+import type { RouterSet } from "../push/routers";
 import type { CustomerGatewaySpec } from "../model/customer-gateway";
 import type { SiteSpec } from "../model/site";
 import { parseStateFile, STATE_PATH, type DriftReport, type PushState } from "../push";
@@ -73,9 +74,10 @@ export async function pushSite(ctx: DeployContext, site: SiteSpec, psk: string):
   const vgw = await ensureVpnGateway(ctx.client, vpcId, actions);
   const peer = gatewayPeer(ctx, site, vgw.publicip);
   const session = sessionFor(ctx, site);
-  const result = await pushGatewayPeer(await session.host(), peer, psk);
-  if (result.changed) actions.push(`pushed dynamic peer ${peerName(peer)} to the router ${session.target} (${Math.round(result.durationMs)} ms)`);
-  return { site: site.name, path, changed: actions.length > 0, actions, warnings: result.warnings };
+  const set = await session.routers(ctx.client, vpcId);
+  const result = await pushGatewayPeer(set, peer, psk);
+  if (result.changed) actions.push(`pushed dynamic peer ${peerName(peer)} to the router${set.pair ? "s" : ""} ${targetsOf(set)} (${Math.round(result.durationMs)} ms)`);
+  return { site: site.name, path, changed: actions.length > 0, actions, warnings: [...result.warnings, ...set.unreachableLines()] };
 }
 
 /** Removes the site's VPN; nothing there (or the VPC / its VPN gateway gone from CloudStack) is success. */
@@ -88,19 +90,33 @@ export async function unpushSite(ctx: DeployContext, site: SiteSpec): Promise<Si
   const vgw = await findVpnGatewayByVpc(ctx.client, vpcId);
   if (!vgw) return done([], `nothing to remove: VPC ${vpcId} has no VPN gateway in CloudStack (its router holds no pushed peer of it)`);
   const peer = gatewayPeer(ctx, site, vgw.publicip);
-  const session = sessionFor(ctx, site);
-  const removed = await removeGatewayPeer(await session.host(), peer);
-  return done(removed ? [`removed dynamic peer ${peerName(peer)} from the router ${session.target}`] : [], `nothing to remove: the router ${session.target} does not hold ${peerName(peer)}`);
+  const set = await sessionFor(ctx, site).routers(ctx.client, vpcId);
+  const removed = await removeGatewayPeer(set, peer);
+  return done(removed ? [`removed dynamic peer ${peerName(peer)} from the router${set.pair ? "s" : ""} ${targetsOf(set)}`] : [], `nothing to remove: the router${set.pair ? "s" : ""} ${targetsOf(set)} ${set.pair ? "do" : "does"} not hold ${peerName(peer)}`);
 }
 
-/** The router's drift report, read once per run and again after each repair: it decides and explains repairs. */
+const targetsOf = (set: RouterSet): string => set.sessions.map((s) => s.name).join(" and ");
+
+interface RouterDrift {
+  name: string;
+  record?: PushState;
+  report?: DriftReport;
+  listed: Set<string>;
+}
+
+/** The routers' drift reports, read once per run and again after each repair: they decide and explain repairs. */
 export class DriftCache {
-  #report: Promise<{ record?: PushState; report?: DriftReport; listed: Set<string> }> | undefined;
-  get(session: GatewaySession) {
+  #report: Promise<{ routers: RouterDrift[]; set: RouterSet }> | undefined;
+  get(session: GatewaySession, client: CloudStackClient, vpcId: string) {
     this.#report ??= (async () => {
-      const host = await session.host();
-      const record = parseStateFile(await host.readFile(STATE_PATH));
-      return { ...(record ? { record, report: await gatewayDrift(host) } : {}), listed: new Set(record?.peers.map((p) => p.connection) ?? []) };
+      const set = await session.routers(client, vpcId);
+      const routers: RouterDrift[] = [];
+      for (const s of set.sessions) {
+        if (!s.host) continue;
+        const record = parseStateFile(await s.host.readFile(STATE_PATH));
+        routers.push({ name: s.name, ...(record ? { record, report: await gatewayDrift(s.host) } : {}), listed: new Set(record?.peers.map((p) => p.connection) ?? []) });
+      }
+      return { routers, set };
     })();
     return this.#report;
   }
@@ -116,14 +132,14 @@ export class DriftCache {
  */
 export async function reconcileSite(ctx: DeployContext, site: SiteSpec, psk: string, drift: DriftCache = new DriftCache()): Promise<SiteOutcome> {
   if ((await deployPath(ctx.client, site)) === "cloudstack") return pushSite(ctx, site, psk);
-  const before = await drift.get(sessionFor(ctx, site));
+  const { routers, set } = await drift.get(sessionFor(ctx, site), ctx.client, vpcIdOf(site));
   const vgw = await findVpnGatewayByVpc(ctx.client, vpcIdOf(site));
   const peer = vgw ? gatewayPeer(ctx, site, vgw.publicip) : undefined;
   const name = peer ? peerName(peer) : "";
-  const found = peer ? peerDriftLines(before.report, name, before.listed.has(name)) : [];
-  // The run's one read of the router shows this peer exactly as the site renders it: nothing to push (the common
+  const found = peer ? [...routers.flatMap((r) => peerDriftLines(r.report, name, r.listed.has(name)).map((l) => (set.pair ? `${r.name}: ${l}` : l))), ...set.unreachableLines()] : [];
+  // The run's one read of the router(s) shows this peer exactly as the site renders it: nothing to push (the common
   // cron case, without a lock and a snapshot per site).
-  if (peer && before.record && found.length === 0 && recordMatches(before.record, peer, psk)) return { site: site.name, path: "gateway", changed: false, actions: [], warnings: [] };
+  if (peer && found.length === 0 && routers.every((r) => r.record && recordMatches(r.record, peer, psk))) return { site: site.name, path: "gateway", changed: false, actions: [], warnings: [] };
   const outcome = await pushSite(ctx, site, psk);
   if (!outcome.changed) return outcome;
   drift.invalidate();

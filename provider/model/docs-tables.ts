@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { customerGatewaySchema } from "./customer-gateway";
 import { dynamicPeerSchema, staticPeerSchema } from "./peer";
-import { gatewayAccessSchema, sshEndpointSchema } from "./gateway-access";
+import { gatewayAccessSchema, secondRouterSchema, sshEndpointSchema } from "./gateway-access";
 import { connectionOptionsSchema } from "./resource-options";
 import { siteSchema, siteVpnGatewaySchema } from "./site";
 import { vpnConnectionSchema } from "./vpn-connection";
@@ -85,6 +85,10 @@ export function modelReference(): string {
     "`ssh` and `ssh.jump`:",
     "",
     table(sshEndpointSchema()),
+    "",
+    "`ssh` also takes `secondRouter` (a redundant VPC's other router; every push goes to both, both or neither) and `allowPartialPush`; `ssh.secondRouter`:",
+    "",
+    table(secondRouterSchema()),
     "",
     "### VpnConnection",
     "",

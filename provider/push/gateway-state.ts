@@ -58,6 +58,8 @@ export async function readFirewall(host: GatewayHost): Promise<FirewallSnapshot>
 
 export async function readStatus(host: GatewayHost): Promise<IpsecStatus> {
   const r = await host.exec("ipsec statusall");
+  // The ipsec script's "service not running": no starter pid file, so nothing was asked of charon.
+  if (r.code === 3 && r.stdout.trim() === "" && r.stderr.trim() === "") return { connections: [], sas: [], stopped: true };
   if (r.code !== 0) throw new Error(`\`ipsec statusall\` exited ${r.code} (is strongSwan running? start it with \`ipsec start\`): ${firstLines(r.stderr || r.stdout)}`);
   return parseStatusAll(r.stdout);
 }

@@ -8,13 +8,14 @@ export { connectSshGateway, DEFAULT_VR_SSH_PORT, SshGatewayHost, type SshEndpoin
 export { fingerprintOf, HostKeyMismatchError, parseHostKeyPin, type HostKeyPin } from "./host-key";
 export { PushError, PushInputError, type PushStep } from "./errors";
 export { planDynamicPeers, type DynamicPeersInput, type PushPlan } from "./plan";
-export { applyPushPlan, pushDynamicPeers, type PushOptions, type PushResult } from "./push";
+export { applyPushPlan, pushDynamicPeers, runPushAll, type PushAllOptions, type PushOptions, type PushResult, type PushTarget } from "./push";
 export { inspect, type ConnectionSa, type DriftReport, type FileDrift } from "./inspect";
 export { parseStatusAll, type IpsecStatus, type LoadedConnection, type SaStatus } from "./ipsec-status";
 export type { PushState, PushedFile, PeerRecord } from "./state";
 export { REMOTE_LOCK_PATH } from "./lock";
-export { planPeer, pushPeer, type PeerPushInput } from "./peer";
+export { planPeer, pushPeer, pushPeerToRouters, type PeerPushInput } from "./peer";
 export { parseStateFile, StateFileError } from "./remote-state";
 export { STATE_PATH } from "./gateway-state";
 export { withGateway } from "./session";
 export { removeEmptyPushState } from "./teardown";
+export { routerCoverageProblem, routerLabel, RouterSet, withRouters, type CloudRouter, type RouterSession } from "./routers";

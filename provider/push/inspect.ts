@@ -37,6 +37,8 @@ export interface DriftReport {
   connections: string[];
   /** Live SA status per expected connection. */
   sas: ConnectionSa[];
+  /** strongSwan is stopped here (a redundant pair's BACKUP): loaded connections were not compared. */
+  standby: boolean;
   /** The s2s-heal watcher (installed with the first peer, removed with the last) and what differs about it. */
   heal: HealStatus & { expected: boolean; problems: string[] };
 }
@@ -77,7 +79,8 @@ export function inspect(host: GatewayHost, expected: PushState): Promise<DriftRe
     }
     for (const got of actualFiles) if (!expected.files.some((f) => f.path === got.path)) files.push({ path: got.path, problem: "unexpected" });
     const firewall = firewallProblems(view.firewall, expected.firewall);
-    const connections = connectionProblems(view.status, expected.connections);
+    // A stopped strongSwan (a redundant pair's BACKUP) loads the files when it starts: nothing loaded is no drift.
+    const connections = view.status.stopped ? [] : connectionProblems(view.status, expected.connections);
     const sas = expected.connections.map((c): ConnectionSa => {
       const mine = view.status.sas.filter((s) => s.connection === c.name);
       const latest = [...mine].sort((a, b) => b.ikeId - a.ikeId).find((s) => s.peerAddress);
@@ -99,6 +102,6 @@ export function inspect(host: GatewayHost, expected: PushState): Promise<DriftRe
     };
     const actualHash = stateHash({ gateway: expected.gateway, files: actualFiles, firewall: actualFirewall, connections: connections.length === 0 ? expected.connections : [] });
     const heal = { ...view.heal, expected: expected.peers.length > 0, problems: healProblems(expected, view.files, view.heal) };
-    return { inSync: files.length === 0 && firewall.length === 0 && connections.length === 0 && heal.problems.length === 0, actualHash, files, firewall, connections, sas, heal };
+    return { inSync: files.length === 0 && firewall.length === 0 && connections.length === 0 && heal.problems.length === 0, actualHash, files, firewall, connections, sas, standby: view.status.stopped === true, heal };
   });
 }

@@ -29,6 +29,11 @@ export interface SaStatus {
 export interface IpsecStatus {
   connections: LoadedConnection[];
   sas: SaStatus[];
+  /**
+   * strongSwan is not running (`ipsec statusall` exit 3, nothing printed): the BACKUP of a redundant VPC, where
+   * CloudStack stops `ipsec` until the router becomes PRIMARY. Nothing is loaded; the files are read at its start.
+   */
+  stopped?: boolean;
 }
 
 export function parseStatusAll(text: string): IpsecStatus {

@@ -16,7 +16,7 @@ import { PushError, PushInputError } from "./errors";
 import type { GatewayHost } from "./gateway-host";
 import { ofBase, STATE_PATH, type GatewayView } from "./gateway-state";
 import { checkGateway, emptyActions, interpretCommands, removalCommands, renderPeerBag, renderRecorded, stripPsk, type PushPlan } from "./plan";
-import { runPush, type PushOptions, type PushResult } from "./push";
+import { runPush, runPushAll, type PushOptions, type PushResult, type PushTarget } from "./push";
 import { parseStateFile } from "./remote-state";
 import { fileDigest, stateHash, type PeerRecord, type PushedFile, type PushState } from "./state";
 
@@ -139,4 +139,18 @@ export async function pushPeer(host: GatewayHost, input: PeerPushInput, options:
     throw new PushError("render", host.identity, `${(e as Error).message} (nothing was changed)`, true);
   }
   return runPush(host, (snap) => planPeer(input, snap), options);
+}
+
+/**
+ * pushPeer to every router of a VPC in one transaction (both routers of a redundant pair, or neither): a BACKUP,
+ * whose strongSwan CloudStack keeps stopped, gets the files, firewall and heal watcher, loaded when it takes over.
+ */
+export async function pushPeerToRouters(targets: readonly PushTarget[], input: PeerPushInput, options: PushOptions & { pair?: boolean } = {}): Promise<PushResult[]> {
+  try {
+    checkInput(input);
+  } catch (e) {
+    throw new PushError("render", targets.map((t) => t.host.identity).join(" and "), `${(e as Error).message} (nothing was changed)`, true);
+  }
+  const pair = options.pair ?? targets.length > 1;
+  return runPushAll(targets, (snap) => planPeer(input, snap), { ...options, allowStoppedStrongSwan: pair });
 }

@@ -76,56 +76,142 @@ export function applyPushPlan(host: GatewayHost, plan: PushPlan, options: PushOp
  * The locked transaction around a plan made from the snapshot (a per-peer push needs the gateway's record, read
  * under the lock, to know the other peers). A plan that cannot be made fails before anything is changed.
  */
-export function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => PushPlan, options: PushOptions = {}): Promise<PushResult> {
+export async function runPush(host: GatewayHost, makePlan: (snapshot: GatewayView) => PushPlan, options: PushOptions = {}): Promise<PushResult> {
+  return (await runPushAll([{ host }], makePlan, options))[0]!;
+}
+
+/** One router of a push: its session, and how messages name it (CloudStack's router name, when known). */
+export interface PushTarget {
+  host: GatewayHost;
+  /** e.g. `router r-6-VM`; messages say `<label> (<user@host:port>)`. @default - the SSH target alone */
+  label?: string;
+}
+
+export interface PushAllOptions extends PushOptions {
+  /**
+   * A router whose strongSwan is stopped (a redundant pair's BACKUP: CloudStack runs `ipsec` only on the PRIMARY)
+   * gets the files, firewall and heal watcher; charon loads them when it starts. At least one router of the push
+   * must run strongSwan, so the rendered connections are verified as loaded somewhere. @default false (refused)
+   */
+  allowStoppedStrongSwan?: boolean;
+}
+
+interface Leg {
+  target: PushTarget;
+  name: string;
+  lock?: HeldCommand;
+  before?: GatewayView;
+  temps: string[];
+  steps: PushResult["steps"];
+  current: PushStep;
+  t0: number;
+}
+
+class LegFailure extends Error {
+  constructor(
+    readonly leg: Leg,
+    readonly step: PushStep,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const nameOf = (t: PushTarget): string => (t.label ? `${t.label} (${t.host.identity})` : t.host.identity);
+
+/** Holds every host's in-process mutex (in a fixed order, so two pushes to the same pair never deadlock). */
+function withMutexes<T>(targets: readonly PushTarget[], fn: () => Promise<T>): Promise<T> {
+  const keys = [...new Set(targets.map((t) => t.host.identity))].sort();
+  return keys.reduceRight<() => Promise<T>>((inner, key) => () => withHostMutex(key, inner), fn)();
+}
+
+/**
+ * One transaction over every router of a VPC (one, or the two of a redundant pair): all are locked and read, and
+ * every plan is made and checked, before any is changed; then each is changed and verified — routers with strongSwan
+ * stopped first, the irrevocable steps (ending changed SAs, dropping flows) last for all. Any failure restores every
+ * router that was touched, so the pair holds the new configuration on both or on neither.
+ */
+export function runPushAll(targets: readonly PushTarget[], makePlan: (snapshot: GatewayView) => PushPlan, options: PushAllOptions = {}): Promise<PushResult[]> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
   const verifyTimeoutMs = options.verifyTimeoutMs ?? 10_000;
-  return withHostMutex(host.identity, async () => {
-    const t0 = performance.now();
-    const steps: PushResult["steps"] = [];
-    let current: PushStep = "lock";
-    const step = async <T>(name: PushStep, fn: () => Promise<T>): Promise<T> => {
-      current = name;
+  if (targets.length === 0) return Promise.resolve([]);
+  return withMutexes(targets, async () => {
+    const legs: Leg[] = targets.map((target) => ({ target, name: nameOf(target), temps: [], steps: [], current: "lock", t0: performance.now() }));
+    const step = (leg: Leg) => async <T>(name: PushStep, fn: () => Promise<T>): Promise<T> => {
+      leg.current = name;
       const s = performance.now();
-      const v = await fn();
-      steps.push({ step: name, ms: performance.now() - s });
-      return v;
-    };
-    let lock: HeldCommand | undefined;
-    try {
-      lock = await step("lock", () => acquireRemoteLock(host, lockTimeoutMs));
-    } catch (e) {
-      throw new PushError("lock", host.identity, (e as Error).message, true);
-    }
-    let before: GatewayView | undefined;
-    const temps: string[] = [];
-    try {
-      const snap = await step("snapshot", () => readGateway(host));
-      let plan: PushPlan;
       try {
-        plan = withHeal(makePlan(snap));
+        const v = await fn();
+        leg.steps.push({ step: name, ms: performance.now() - s });
+        return v;
       } catch (e) {
-        const failed: PushStep = e instanceof StateFileError ? "snapshot" : "render";
-        throw new PushError(failed, host.identity, `${(e as Error).message} (nothing was changed)`, true);
+        if (e instanceof LegFailure || e instanceof PushError) throw e;
+        throw new LegFailure(leg, e instanceof StepFailure ? e.step : name, e instanceof StepFailure ? e.detail : (e as Error).message);
       }
-      const ids = plan.state.peers.map((p) => p.bag.peer_id ?? "").filter(Boolean);
-      if (ids.length > 0) {
-        const foreign = await step("check-secrets", () => readForeignSecrets(host));
-        const conflicts = foreignSecretConflicts(foreign, [...ids, dynamicResponderId(plan.state.gateway.publicIp)]);
-        if (conflicts.length > 0) throw new PushError("check-secrets", host.identity, `${conflicts.join("; ")} (nothing was changed)`, true);
+    };
+    const single = legs.length === 1;
+    const others = (leg: Leg): string => legs.filter((l) => l !== leg).map((l) => l.name).join(", ");
+    try {
+      for (const leg of legs) {
+        try {
+          leg.lock = await step(leg)("lock", () => acquireRemoteLock(leg.target.host, lockTimeoutMs));
+        } catch (e) {
+          const why = e instanceof LegFailure ? e.detail : (e as Error).message;
+          throw new PushError("lock", leg.name, single ? why : `${why} (no router of the pair was changed)`, true);
+        }
       }
-      before = snap;
-      const changed = await transaction(host, plan, snap, temps, step, verifyTimeoutMs);
-      return { state: plan.state, changed, steps, durationMs: performance.now() - t0, warnings: plan.warnings ?? [] };
+      const plans: { leg: Leg; plan: PushPlan; snap: GatewayView }[] = [];
+      for (const leg of legs) {
+        const host = leg.target.host;
+        const snap = await step(leg)("snapshot", () => readGateway(host));
+        if (snap.status.stopped && !options.allowStoppedStrongSwan) {
+          throw new LegFailure(leg, "snapshot", "strongSwan is not running on this router (`ipsec statusall` exited 3: no starter); start it with `ipsec start`, or, for the BACKUP of a redundant VPC, push to both routers of the pair (`ssh.secondRouter`)");
+        }
+        let plan: PushPlan;
+        try {
+          plan = withHeal(makePlan(snap));
+        } catch (e) {
+          const failed: PushStep = e instanceof StateFileError ? "snapshot" : "render";
+          throw new PushError(failed, leg.name, `${(e as Error).message} (nothing was changed)`, true);
+        }
+        const ids = plan.state.peers.map((p) => p.bag.peer_id ?? "").filter(Boolean);
+        if (ids.length > 0) {
+          const foreign = await step(leg)("check-secrets", () => readForeignSecrets(host));
+          const conflicts = foreignSecretConflicts(foreign, [...ids, dynamicResponderId(plan.state.gateway.publicIp)]);
+          if (conflicts.length > 0) throw new PushError("check-secrets", leg.name, `${conflicts.join("; ")} (nothing was changed${single ? "" : " on any router of the pair"})`, true);
+        }
+        plans.push({ leg, plan, snap });
+      }
+      if (options.allowStoppedStrongSwan && plans.every((p) => p.snap.status.stopped)) {
+        throw new LegFailure(plans[0]!.leg, "snapshot", `strongSwan runs on no router of this push (CloudStack starts it on the PRIMARY of a redundant pair), so the rendered connections cannot be verified; retry when listRouters shows a PRIMARY${single ? " and it can be reached" : ""}`);
+      }
+      // A stopped router first: nothing there is irrevocable, and a failure leaves the running one untouched.
+      const order = [...plans].sort((a, b) => Number(!a.snap.status.stopped) - Number(!b.snap.status.stopped));
+      const finishes: { leg: Leg; changed: boolean; finish: () => Promise<void> }[] = [];
+      for (const { leg, plan, snap } of order) {
+        leg.before = snap;
+        finishes.push({ leg, ...(await transaction(leg.target.host, plan, snap, leg.temps, step(leg), verifyTimeoutMs)) });
+      }
+      for (const f of finishes) await f.finish();
+      return plans.map(({ leg, plan }) => ({ state: plan.state, changed: finishes.find((f) => f.leg === leg)!.changed, steps: leg.steps, durationMs: performance.now() - leg.t0, warnings: plan.warnings ?? [] }));
     } catch (e) {
       if (e instanceof PushError) throw e;
-      const failed = e instanceof StepFailure ? e.step : current;
-      const detail = e instanceof StepFailure ? e.detail : (e as Error).message;
-      if (!before) throw new PushError(failed, host.identity, `${detail} (nothing was changed)`, true);
-      const outcome = await restoreSnapshot(host, before, temps, lockTimeoutMs, verifyTimeoutMs);
-      if (outcome.lock) lock = outcome.lock;
-      throw new PushError(failed, host.identity, detail, outcome.ok, outcome.left);
+      const failure = e instanceof LegFailure ? e : new LegFailure(legs[0]!, legs[0]!.current, (e as Error).message);
+      const touched = legs.filter((l) => l.before);
+      if (touched.length === 0) throw new PushError(failure.step, failure.leg.name, `${failure.detail} (nothing was changed${single ? "" : " on any router of the pair"})`, true);
+      const outcomes: { leg: Leg; ok: boolean; left?: string }[] = [];
+      for (const leg of touched) {
+        const outcome = await restoreSnapshot(leg.target.host, leg.before!, leg.temps, lockTimeoutMs, verifyTimeoutMs);
+        if (outcome.lock) leg.lock = outcome.lock;
+        outcomes.push({ leg, ok: outcome.ok, ...(outcome.left ? { left: outcome.left } : {}) });
+      }
+      const ok = outcomes.every((o) => o.ok);
+      const left = outcomes.filter((o) => !o.ok).map((o) => (single ? o.left! : `${o.leg.name}: ${o.left}`)).join("; ");
+      const other = outcomes.find((o) => o.leg !== failure.leg);
+      const pairNote = single ? "" : ` (the other router of the pair, ${others(failure.leg)}, was ${!other ? "not changed" : other.ok ? "restored too" : "NOT restored"})`;
+      throw new PushError(failure.step, failure.leg.name, `${failure.detail}${pairNote}`, ok, ok ? undefined : left);
     } finally {
-      await lock?.release().catch(() => undefined);
+      for (const leg of legs) await leg.lock?.release().catch(() => undefined);
     }
   });
 }
@@ -148,7 +234,11 @@ async function transaction(
   temps: string[],
   step: <T>(name: PushStep, fn: () => Promise<T>) => Promise<T>,
   verifyTimeoutMs: number,
-): Promise<boolean> {
+): Promise<{ changed: boolean; finish: () => Promise<void> }> {
+  const idle = { changed: false, finish: async () => undefined };
+  // A stopped strongSwan (a redundant pair's BACKUP) has nothing loaded and nothing to reload: its files are read
+  // when CloudStack starts it on becoming PRIMARY.
+  const stopped = snap.status.stopped === true;
   // The gateway's record goes with the files: written, verified and restored with them.
   const writes = [...plan.files, stateFile(plan.state)];
   const keep = new Set(plan.keepFiles ?? []);
@@ -193,10 +283,10 @@ async function transaction(
 
   const loadedProblems = connectionProblems(snap.status, plan.connections, keepBases).filter((p) => !strayConns.some((c) => p.startsWith(`${c} `)));
   // The heal files are not strongSwan configuration: writing or removing them needs no reload.
-  const reload = plan.reload || toWrite.some((f) => f.path !== STATE_PATH && !isHealPath(f.path)) || removals.some((p) => !isHealPath(p)) || loadedProblems.length > 0;
+  const reload = !stopped && (plan.reload || toWrite.some((f) => f.path !== STATE_PATH && !isHealPath(f.path)) || removals.some((p) => !isHealPath(p)) || loadedProblems.length > 0);
   const healWanted = plan.files.some((f) => f.path === HEAL_SCRIPT_PATH);
   const healStopped = healWanted && !snap.heal.running;
-  if (!reload && toWrite.length === 0 && removals.length === 0 && !firewallDrift && !healStopped && plan.downAfter.length === 0 && plan.conntrack.length === 0) return false;
+  if (!reload && toWrite.length === 0 && removals.length === 0 && !firewallDrift && !healStopped && plan.downAfter.length === 0 && plan.conntrack.length === 0) return idle;
   // The verify below also waits until the old generations (plan.waitUnloaded) are gone: they are not expected.
 
   await step("rename", async () => {
@@ -213,8 +303,9 @@ async function transaction(
       await mustRun(host, "reload", "ipsec update");
     });
   }
-  await step("verify-connections", () =>
-    waitUntil("connections loaded as rendered", verifyTimeoutMs, async () => connectionProblems(await readStatus(host), plan.connections, keepBases)).catch((e: Error) => {
+  if (!stopped)
+    await step("verify-connections", () =>
+      waitUntil("connections loaded as rendered", verifyTimeoutMs, async () => connectionProblems(await readStatus(host), plan.connections, keepBases)).catch((e: Error) => {
       throw new StepFailure("verify-connections", e.message);
     }),
   );
@@ -234,15 +325,19 @@ async function transaction(
     if (healWanted) await mustRun(host, "heal", HEAL_START_COMMAND);
     else if (snap.files.has(HEAL_SCRIPT_PATH) || snap.heal.running) await mustRun(host, "heal", HEAL_GONE_COMMAND);
   });
-  // Irrevocable, so last: the changed peers renegotiate with the new settings; removed sources lose their flows.
-  await step("down-changed", async () => {
-    for (const c of [...new Set([...plan.downAfter, ...strayConns])]) {
-      if (!OWN_CONNECTION.test(c)) throw new StepFailure("down-changed", `connection name ${JSON.stringify(c)} is not an own s2s-* name`);
-      await mustRun(host, "down-changed", `ipsec down ${c}`);
-    }
-  });
-  await step("conntrack", async () => {
-    for (const c of plan.conntrack) await mustRun(host, "conntrack", c);
-  });
-  return true;
+  // Irrevocable, so last (after every router of the push is verified): the changed peers renegotiate with the new
+  // settings; removed sources lose their flows.
+  const finish = async (): Promise<void> => {
+    if (!stopped)
+      await step("down-changed", async () => {
+        for (const c of [...new Set([...plan.downAfter, ...strayConns])]) {
+          if (!OWN_CONNECTION.test(c)) throw new StepFailure("down-changed", `connection name ${JSON.stringify(c)} is not an own s2s-* name`);
+          await mustRun(host, "down-changed", `ipsec down ${c}`);
+        }
+      });
+    await step("conntrack", async () => {
+      for (const c of plan.conntrack) await mustRun(host, "conntrack", c);
+    });
+  };
+  return { changed: true, finish };
 }

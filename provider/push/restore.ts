@@ -64,7 +64,9 @@ export async function restoreSnapshot(host: GatewayHost, before: GatewayView, te
       if (r.code !== 0) throw new Error(`iptables-restore exited ${r.code}: ${firstLines(r.stderr)}`);
     }
     stage = "reload strongSwan";
-    for (const c of ["ipsec rereadsecrets", "ipsec update"]) {
+    // Stopped (a redundant pair's BACKUP): nothing was loaded, and charon reads the restored files when it starts.
+    const stopped = before.status.stopped === true;
+    for (const c of stopped ? [] : ["ipsec rereadsecrets", "ipsec update"]) {
       const r = await host.exec(c);
       if (r.code !== 0) throw new Error(`\`${c}\` exited ${r.code}: ${firstLines(r.stderr || r.stdout)}`);
     }
@@ -74,7 +76,7 @@ export async function restoreSnapshot(host: GatewayHost, before: GatewayView, te
     if (!sameFirewall(await readFirewall(host), before.firewall)) throw new Error("own chains or jumps differ from the snapshot");
     const leftovers = (await host.list(IPSEC_DIR)).filter((n) => TEMP_NAME.test(n) && temps.some((t) => t.endsWith(`/${n}`)));
     if (leftovers.length > 0) throw new Error(`temporary files left: ${leftovers.join(", ")}`);
-    await waitUntil("loaded connections equal to the snapshot", verifyTimeoutMs, async () => (sameLoaded(await readStatus(host), before.status) ? [] : ["own connections loaded in charon differ from the snapshot"]));
+    if (!stopped) await waitUntil("loaded connections equal to the snapshot", verifyTimeoutMs, async () => (sameLoaded(await readStatus(host), before.status) ? [] : ["own connections loaded in charon differ from the snapshot"]));
     return { ok: true, ...(lock ? { lock } : {}) };
   } catch (e) {
     return { ok: false, left: `restore stopped at "${stage}" (${(e as Error).message}); ${await describeLeft(host, before)}`, ...(lock ? { lock } : {}) };

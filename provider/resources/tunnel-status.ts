@@ -38,7 +38,8 @@ export async function fetchTunnelStatus(query: TunnelStatusQuery): Promise<Tunne
   if (query.managedBy === "gateway") {
     // Loaded on demand: programs that never ask for a pushed peer's status never load the SSH client.
     const push = require("./impl/connection-push") as typeof import("./impl/connection-push");
-    const status = await push.withGateway(query.ssh, (host) => push.peerStatus(host, query.remoteId));
+    // Both routers of a redundant pair (the tunnel is on whichever is PRIMARY); one unreachable router is tolerated.
+    const status = await push.withRouters({ ...query.ssh, ...(query.ssh.secondRouter ? { allowPartialPush: true } : {}) }, undefined, (set) => push.peerStatusOnRouters(set, query.remoteId));
     return { managedBy: "gateway", state: status.established ? "Connected" : "Disconnected", established: status.established, ...(status.peerAddress ? { peerAddress: status.peerAddress } : {}), bytesIn: status.bytesIn, bytesOut: status.bytesOut, checkedAt: checkedAt() };
   }
   const client = new cs.CloudStackClient(query.cloudstack ? { apiUrl: query.cloudstack.url, apiKey: query.cloudstack.apiKey, secretKey: query.cloudstack.secretKey, env: {} } : { env: process.env });

@@ -25,6 +25,37 @@ export interface GatewaySshArgs extends SshEndpointArgs {
    * @default - connect directly
    */
   jump?: pulumi.Input<SshEndpointArgs>;
+  /**
+   * A redundant VPC's other router (`redundantvpcrouter`; listRouters shows two). Every push then goes to both
+   * routers in one transaction — both or neither — so a VRRP failover finds the peer on the new PRIMARY. Required
+   * when CloudStack lists two routers for the VPC.
+   *
+   * @default - one router
+   */
+  secondRouter?: pulumi.Input<SecondRouterArgs>;
+  /**
+   * With `secondRouter`: when one router cannot be reached (connection refused or timed out; never a refused host
+   * key), push to the other and record the unreachable one as out of sync (`gatewayInSync: false`, naming it).
+   *
+   * @default false - the push fails, naming the router
+   */
+  allowPartialPush?: pulumi.Input<boolean>;
+}
+
+/** The second router of a redundant pair: its own address and host key; the rest defaults to the first router's. */
+export interface SecondRouterArgs {
+  /** Its control address (listRouters `linklocalip`) or name. */
+  host: pulumi.Input<string>;
+  /** @default 3922 */
+  port?: pulumi.Input<number>;
+  /** @default - the first router's */
+  username?: pulumi.Input<string>;
+  /** @default - the first router's (CloudStack injects one key into every router) */
+  privateKey?: pulumi.Input<string>;
+  /** Its own pinned host key: `SHA256:…` or a known_hosts line. */
+  hostKey: pulumi.Input<string>;
+  /** @default - the first router's `jump` */
+  jump?: pulumi.Input<SshEndpointArgs>;
 }
 
 /** Inputs of a {@link VpnGateway}. */

@@ -6,15 +6,18 @@
  *    that changed its address right then being ESTABLISHED again from the new address;
  * 2. heal after reboot: from the rebootRouter request (and from SSH answering again) to both pushed branches
  *    ESTABLISHED again, without any push;
- * 3. failover: not measured — redundant VPC routers are not modelled yet (see docs/local-cloud-router-life.md).
+ * 3. failover of a redundant VPC (two router VMs, peers pushed to both): from the stopRouter request of the PRIMARY
+ *    to the new PRIMARY's charon running, and to both pushed branches ESTABLISHED on it (the old PRIMARY is then
+ *    started again as BACKUP, and the next round stops the other VM).
  */
 import { readFileSync } from "node:fs";
 import * as cs from "../../provider/cloudstack";
 import { startLocalCloud } from "../../provider/local-cloud";
-import { NetnsRouter } from "../../provider/local-cloud/netns";
+import { NetnsRouter, type RouterVmView } from "../../provider/local-cloud/netns";
+import type { SshAccessSpec } from "../../provider/model/gateway-access";
 import { waitFor } from "../../provider/local-cloud/netns/exec";
 import { upSa } from "../../provider/push/sa-status";
-import { connectSshGateway, inspect, pushPeer, type PushState, type SshGatewayHost } from "../../provider/push";
+import { connectSshGateway, inspect, pushPeer, pushPeerToRouters, withRouters, type PushState, type SshGatewayHost } from "../../provider/push";
 import { bagOf, dynamicSite, newPsk, peerRenderOf } from "../e2e/lab/sites";
 
 const ROUNDS = 3;
@@ -80,9 +83,51 @@ async function main(): Promise<void> {
       fromSsh.push(performance.now() - tSsh);
     }
     console.log(`heal after reboot: both pushed branches back ${fmt(fromRequest)} from the reboot request, ${fmt(fromSsh)} from SSH answering (goal ≤ 60 s)`);
-    console.log("failover time: not measured (redundant VPC routers are not modelled by the local cloud yet)");
   } finally {
     await host.close();
+    client.close();
+    await cloud.close();
+    await router.close();
+  }
+  await failover();
+}
+
+async function failover(): Promise<void> {
+  const router = await NetnsRouter.create({ redundant: true });
+  const cloud = await startLocalCloud({ variant: "4.22", router, statusCheckIntervalMs: 5_000 });
+  const client = new cs.CloudStackClient({ apiUrl: cloud.url, ...cloud.admin, env: {}, jobPolling: { firstPollMs: 5, minPollIntervalMs: 5, maxPollIntervalMs: 50, pollRatio: 0.1, jobTimeoutMs: 60_000 } });
+  try {
+    const [a, b] = router.vms() as [RouterVmView, RouterVmView];
+    const ssh: SshAccessSpec = { host: a.access.sshHost, privateKey: readFileSync(a.access.privateKeyFile, "utf8"), hostKey: a.access.hostKey, secondRouter: { host: b.access.sshHost, hostKey: b.access.hostKey } };
+    const sites = [0, 1].map((i) => dynamicSite({ name: `h${i}`, remoteId: `h${i}@example.com`, cidrList: [`192.168.${50 + i}.0/24`], allowedSourceCidrs: ["203.0.113.0/24"], psk: newPsk() }));
+    let state!: PushState;
+    const routers = await cs.listRouters(client, { vpcId: cloud.seededVpc.id });
+    await withRouters(ssh, routers, async (set) => {
+      for (const s of sites) state = (await pushPeerToRouters(set.targets(), { publicIp: a.access.publicIp, publicInterface: a.access.publicInterface, bag: bagOf(s) }, { pair: true }))[0]!.state;
+    });
+    for (const [i, s] of sites.entries()) {
+      await router.addBranch({ name: `h${i}`, wanIp: `203.0.113.${50 + i}`, lanCidr: `192.168.${50 + i}.0/24` });
+      router.writeCpeConfig(`h${i}`, peerRenderOf(s).files);
+      await router.startCpe(`h${i}`);
+    }
+    const conn = (i: number): string => state.connections.find((c) => c.name.startsWith(`s2s-h${i}-example-com-`))!.name;
+    const upOn = async (vm: RouterVmView, i: number) => upSa(await router.vmList.find((v) => v.routerId === vm.id)!.vr.sas(), conn(i)) !== undefined;
+    let primary = await router.waitForPrimary(20_000);
+    for (const i of [0, 1]) await waitFor(`h${i} up`, () => upOn(primary, i), { timeoutMs: 20_000 });
+    const charon: number[] = [];
+    const back: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const old = primary;
+      const t0 = performance.now();
+      await cs.stopRouter(client, old.id);
+      primary = await router.waitForPrimary(30_000);
+      charon.push(performance.now() - t0);
+      for (const i of [0, 1]) await waitFor(`h${i} back on ${primary.name}`, () => upOn(primary, i), { timeoutMs: 60_000, intervalMs: 100 });
+      back.push(performance.now() - t0);
+      await cs.startRouter(client, old.id);
+    }
+    console.log(`failover (stopRouter of the PRIMARY): new PRIMARY's charon up ${fmt(charon)}; both pushed branches re-established on it ${fmt(back)} (goal ≤ 30 s)`);
+  } finally {
     client.close();
     await cloud.close();
     await router.close();

@@ -100,10 +100,12 @@ describe("pushDynamicPeers transaction (fake gateway)", () => {
     const b = new FakeGatewayHost("root@vr-1:3922");
     let inA = false;
     let overlap = false;
+    let bEntered = false;
     a.failures.push({ match: (op) => op === "exec:ipsec update", sideEffect: () => (inA = true) });
-    b.failures.push({ match: (op) => op === "hold", sideEffect: () => (overlap ||= inA && !aDone) });
-    let aDone = false;
-    await Promise.all([pushDynamicPeers(a, input()).then(() => (aDone = true)), pushDynamicPeers(b, input())]);
+    // B asks for its lock while A, past its reload, still holds its own: the two transactions overlap.
+    b.failures.push({ match: (op) => op === "hold", sideEffect: () => ((bEntered = true), (overlap ||= inA && a.lockHeld)) });
+    await Promise.all([pushDynamicPeers(a, input()), pushDynamicPeers(b, input())]);
+    expect(bEntered && inA).toBe(true);
     expect(overlap).toBe(false);
   });
 

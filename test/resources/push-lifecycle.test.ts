@@ -11,6 +11,8 @@ import { GatewayLab } from "../push/helpers/gateway-lab";
 import { startSshProxy, type SshProxy } from "./helpers/ssh-proxy";
 import { OTHER_PSK, startStack, TEST_PSK, type Stack } from "./helpers/stack";
 import type { Duplex } from "node:stream";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { deleteVpnGateway } from "../../provider/cloudstack";
 
 let s: Stack;
@@ -152,6 +154,70 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     target = lab.openStream;
     await s.cgw.destroy("cgw-life");
     await s.vgw.destroy("vgw-life");
+  });
+
+  it("a redundant pair: every push goes to both routers (the BACKUP with strongSwan stopped), drift names the router, a router that is down fails the push unless allowPartialPush, the next up repairs it, delete clears both", async () => {
+    const [p, b] = await Promise.all([GatewayLab.start("p"), GatewayLab.start("b")]);
+    extraLabs.push(p, b);
+    b.run(["ipsec", "stop"]); // CloudStack's set_backup: no charon on the BACKUP
+    let toB: (() => Promise<Duplex>) | undefined = b.openStream;
+    const proxyB = await startSshProxy(() => (toB ? toB() : Promise.reject(new Error("router unreachable"))));
+    const files = (l: GatewayLab) => readdirSync(join(l.dir, "etc/ipsec.d")).filter((f) => f.startsWith("s2s-")).sort();
+    try {
+      target = p.openStream;
+      const ssh = (extra: Record<string, unknown> = {}) => ({ host: "127.0.0.1", port: proxy.port, privateKey: p.clientKey, hostKey: p.hostKeyPin, secondRouter: { host: "127.0.0.1", port: proxyB.port, privateKey: b.clientKey, hostKey: b.hostKeyPin }, ...extra });
+      const vgw = await s.vgw.up("vgw-pair", { vpcId: s.cloud.seededVpc.id, ssh: secret(ssh()) });
+      expect(out(vgw.state.outputs).sshTarget).toBe(`root@127.0.0.1:${proxy.port} and root@127.0.0.1:${proxyB.port}`);
+      const cgw = await s.cgw.up("cgw-pair", dyn("pair@example.com"));
+      const gateway = { publicIp: "198.51.100.10", vpcCidr: s.cloud.seededVpc.cidr, publicInterface: "eth1" };
+      let spec = cgw.state.outputs.spec as Record<string, unknown>;
+      const inputs = (extra: Record<string, unknown> = {}) => ({ vpnGatewayId: vgw.state.id, customerGatewayId: cgw.state.id, gateway, gatewaySsh: secret(ssh(extra)), customerGatewaySpec: spec as never, ipsecPsk: secret(TEST_PSK) });
+
+      // create: both routers hold the peer, the BACKUP without charon running, the PRIMARY with it loaded
+      const conn = await s.conn.up("conn-pair", inputs());
+      const name = out(conn.state.outputs).gatewayConnection as string;
+      expect(out(conn.state.outputs)).toMatchObject({ gatewayInSync: true, gatewayDrift: [] });
+      for (const l of [p, b]) expect(files(l)).toEqual([`${name}.conf`, `${name}.secrets`, "s2s-heal.rules", "s2s-heal.sh", "s2s-state.json"].sort());
+      expect(p.run(["ipsec", "statusall"])).toContain(name);
+      expect((await s.conn.refresh("conn-pair")).op).toBe("same");
+
+      // drift on the BACKUP is named with that router; up repairs it there
+      b.run(["rm", "-f", `/etc/ipsec.d/${name}.conf`]);
+      const drifted = out((await s.conn.refresh("conn-pair")).state!.outputs);
+      expect(drifted.gatewayInSync).toBe(false);
+      expect(drifted.gatewayDrift).toEqual([`root@127.0.0.1:${proxyB.port}: /etc/ipsec.d/${name}.conf: missing`]);
+      expect(out((await s.conn.up("conn-pair", inputs())).state.outputs)).toMatchObject({ gatewayInSync: true });
+      expect(files(b)).toContain(`${name}.conf`);
+
+      // the BACKUP is down: refresh says so; up fails naming it and changes nothing on the PRIMARY
+      toB = undefined;
+      const down = out((await s.conn.refresh("conn-pair")).state!.outputs);
+      expect(down.gatewayDrift).toEqual([expect.stringMatching(new RegExp(`^root@127\\.0\\.0\\.1:${proxyB.port}: not reached`))]);
+      const pBefore = p.observe();
+      const refused = await s.conn.up("conn-pair", inputs()).catch((e: unknown) => e);
+      expect(String((refused as Error).message)).toMatch(new RegExp(`root@127\\.0\\.0\\.1:${proxyB.port}, one router of the redundant pair, cannot be reached: .*Nothing was pushed to either router`));
+      expect(p.observe()).toEqual(pBefore);
+      // with allowPartialPush the PRIMARY gets the change and the gap stays visible
+      spec = { ...spec, cidrList: ["192.168.50.0/24", "192.168.52.0/24"] };
+      const partial = out((await s.conn.up("conn-pair", inputs({ allowPartialPush: true }))).state.outputs);
+      expect(partial).toMatchObject({ gatewayInSync: false, gatewayDrift: [expect.stringContaining("not reached")] });
+      expect(p.observe().files[`${name}.conf`]).toContain("192.168.52.0/24");
+      // the router is back: the next up repairs it (it was out of sync)
+      toB = b.openStream;
+      expect(readFileSync(join(b.dir, "etc/ipsec.d", `${name}.conf`), "utf8")).not.toContain("192.168.52.0/24");
+      const repaired = out((await s.conn.up("conn-pair", inputs({ allowPartialPush: true }))).state.outputs);
+      expect(repaired).toMatchObject({ gatewayInSync: true, gatewayDrift: [] });
+      expect(readFileSync(join(b.dir, "etc/ipsec.d", `${name}.conf`), "utf8")).toContain("192.168.52.0/24");
+
+      // delete: both routers are back to what CloudStack left there
+      await s.conn.destroy("conn-pair");
+      for (const l of [p, b]) expect(files(l)).toEqual([]);
+      await s.cgw.destroy("cgw-pair");
+      await s.vgw.destroy("vgw-pair");
+    } finally {
+      target = lab.openStream;
+      await proxyB.close();
+    }
   });
 
   it("fails create with the host-key mismatch and pushes nothing when the pin is wrong", async () => {

@@ -4,8 +4,9 @@
  * stay as the gateway's record has them), and the live status comes from `inspect()` against that record.
  */
 import { buildSite2SiteVpnDataBag, type Site2SiteVpnDataBag } from "../../model/databag";
-import { inspect, parseStateFile, pushPeer, STATE_PATH, type GatewayHost, type PushState } from "../../push";
+import { inspect, parseStateFile, pushPeer, pushPeerToRouters, STATE_PATH, type GatewayHost, type PushState, type RouterSet } from "../../push";
 import { withGateway } from "../../push/session";
+import { withRouters } from "../../push/routers";
 import { ofBase } from "../../push/gateway-state";
 import { dynamicConnectionName } from "../../render/names";
 import { storedCustomerGateway } from "../../model/customer-gateway";
@@ -44,12 +45,39 @@ export function bagFor(target: PushTarget, create: boolean): Site2SiteVpnDataBag
   return buildSite2SiteVpnDataBag({ publicIp: target.gateway.publicIp, vpcCidr: target.gateway.vpcCidr }, storedCustomerGateway(target.spec, target.psk), { create, passive: target.passive });
 }
 
-export { withGateway };
+export { withGateway, withRouters };
 
 export async function pushConnection(host: GatewayHost, target: PushTarget, create: boolean): Promise<{ state: PushState; changed: boolean }> {
   const bag = bagFor(target, create);
   const result = await pushPeer(host, { publicInterface: target.gateway.publicInterface, publicIp: target.gateway.publicIp, bag });
   return { state: result.state, changed: result.changed };
+}
+
+/** The peer upserted (`create`) or removed on every router of the set, both or neither (see push/routers.ts). */
+export async function pushConnectionToRouters(set: RouterSet, target: PushTarget, create: boolean): Promise<{ state: PushState; changed: boolean }> {
+  const bag = bagFor(target, create);
+  const results = await pushPeerToRouters(set.targets(), { publicInterface: target.gateway.publicInterface, publicIp: target.gateway.publicIp, bag }, { pair: set.pair });
+  return { state: results[0]!.state, changed: results.some((r) => r.changed) };
+}
+
+/**
+ * The peer's status across the routers of the set: established on any (the PRIMARY carries the tunnel), in sync
+ * only when every router holds it as recorded and none was left out; drift lines name the router of a pair.
+ */
+export async function peerStatusOnRouters(set: RouterSet, remoteId: string): Promise<PeerStatus> {
+  const per: { name: string; status: PeerStatus }[] = [];
+  for (const s of set.sessions) if (s.host) per.push({ name: s.name, status: await peerStatus(s.host, remoteId) });
+  const drift = [...per.flatMap((p) => p.status.drift.map((d) => (set.pair ? `${p.name}: ${d}` : d))), ...set.unreachableLines()];
+  const live = per.find((p) => p.status.established) ?? per[0];
+  return {
+    present: per.length > 0 && per.every((p) => p.status.present),
+    inSync: drift.length === 0,
+    drift,
+    established: per.some((p) => p.status.established),
+    ...(live?.status.peerAddress ? { peerAddress: live.status.peerAddress } : {}),
+    bytesIn: per.reduce((n, p) => n + p.status.bytesIn, 0),
+    bytesOut: per.reduce((n, p) => n + p.status.bytesOut, 0),
+  };
 }
 
 const baseOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1).replace(/\.(conf|secrets)$/, "");

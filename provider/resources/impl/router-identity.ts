@@ -6,21 +6,28 @@
  * - the VPN gateway (or its VPC) no longer exists in CloudStack: the router and everything pushed there went with
  *   it, so deleting the pushed peer has nothing left to remove.
  */
-import { getVpnGateway, listRouters, type CloudStackClient } from "../../cloudstack";
+import { getVpnGateway, listRouters, type CloudStackClient, type Router } from "../../cloudstack";
 import { HostKeyMismatchError } from "../../push";
 import { lookupOrGone } from "./context";
 
-/** The ids of the routers of the VPN gateway's VPC, sorted; undefined when CloudStack does not tell us. */
-export async function routerIdsOf(client: CloudStackClient, vpnGatewayId: string): Promise<string[] | undefined> {
+/** The routers of the VPN gateway's VPC (one, or a redundant pair); undefined when CloudStack does not tell us. */
+export async function routersOf(client: CloudStackClient, vpnGatewayId: string): Promise<Router[] | undefined> {
   try {
     const gw = await lookupOrGone(() => getVpnGateway(client, vpnGatewayId));
     if (!gw?.vpcid) return undefined;
     const routers = await listRouters(client, { vpcId: gw.vpcid });
-    return routers.length > 0 ? routers.map((r) => r.id).sort() : undefined;
+    return routers.length > 0 ? routers : undefined;
   } catch {
-    return undefined; // listRouters is an admin command; without it the ids are simply unknown
+    return undefined; // listRouters is an admin command; without it the routers are simply unknown
   }
 }
+
+/** The ids of the routers of the VPN gateway's VPC, sorted; undefined when CloudStack does not tell us. */
+export async function routerIdsOf(client: CloudStackClient, vpnGatewayId: string): Promise<string[] | undefined> {
+  return idsOf(await routersOf(client, vpnGatewayId));
+}
+
+export const idsOf = (routers: readonly Router[] | undefined): string[] | undefined => (routers ? routers.map((r) => r.id).sort() : undefined);
 
 /** Whether CloudStack no longer has the VPN gateway (deleted, or its VPC deleted). Errors mean "not known gone". */
 export async function vpnGatewayGone(client: CloudStackClient, vpnGatewayId: string): Promise<boolean> {

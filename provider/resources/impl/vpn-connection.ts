@@ -11,11 +11,11 @@ import { connectionOptionsSchema, DEFAULT_ESTABLISHED_TIMEOUT_SECONDS, optionIss
 import { vpnConnectionSchema } from "../../model/vpn-connection";
 import { changedKeys, checkFailures, compact, hasUnknowns, lookupOrGone, type ProviderContext, sameValue, UNKNOWN, unknownPaths, userInputs, withClient } from "./context";
 import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "./connection-cloudstack";
-import { gatewayConnectionName, peerStatus, pushConnection, withGateway, type PeerStatus, type PushTarget } from "./connection-push";
+import { gatewayConnectionName, peerStatusOnRouters, pushConnectionToRouters, withRouters, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
-import { HostKeyMismatchError } from "../../push";
-import { hostKeyDrift, routerIdsOf, vpnGatewayGone } from "./router-identity";
+import { HostKeyMismatchError, routerCoverageProblem, type RouterSet } from "../../push";
+import { hostKeyDrift, idsOf, routerIdsOf, routersOf, vpnGatewayGone } from "./router-identity";
 
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
 const PUSH_KEYS = ["gateway", "gatewaySsh", "customerGatewaySpec", "ipsecPsk"] as const;
@@ -97,10 +97,10 @@ function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string, route
   });
 }
 
-async function waitForPeer(host: Parameters<typeof peerStatus>[0], remoteId: string, timeoutSeconds: number): Promise<PeerStatus | undefined> {
+async function waitForPeer(set: RouterSet, remoteId: string, timeoutSeconds: number): Promise<PeerStatus | undefined> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const status = await peerStatus(host, remoteId);
+    const status = await peerStatusOnRouters(set, remoteId);
     if (status.established) return status;
     if (Date.now() >= deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -111,20 +111,23 @@ async function waitForPeer(host: Parameters<typeof peerStatus>[0], remoteId: str
 async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean): Promise<Props> {
   const target = pushTarget(inputs);
   const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
-  // The router(s) this push lands on, as CloudStack names them: a later refresh tells a re-created router by its id.
-  const routerIds = await withClient(ctx, (client) => routerIdsOf(client, String(inputs.vpnGatewayId))).catch(() => undefined);
-  return withGateway(target.ssh, async (host) => {
-    const { state } = await pushConnection(host, target, true);
-    let status = await peerStatus(host, remoteId);
+  // The router(s) this push lands on, as CloudStack names them: a later refresh tells a re-created router by its id,
+  // and a redundant pair must be reached on both routers.
+  const routers = await withClient(ctx, (client) => routersOf(client, String(inputs.vpnGatewayId))).catch(() => undefined);
+  const coverage = routerCoverageProblem(target.ssh, routers);
+  if (coverage) throw new Error(`vpnGateway.ssh.secondRouter: ${coverage}; nothing was pushed`);
+  return withRouters(target.ssh, routers, async (set) => {
+    const { state } = await pushConnectionToRouters(set, target, true);
+    let status = await peerStatusOnRouters(set, remoteId);
     if (inputs.waitForEstablished === true && !status.established) {
-      const waited = await waitForPeer(host, remoteId, timeoutOf(inputs));
+      const waited = await waitForPeer(set, remoteId, timeoutOf(inputs));
       if (!waited) {
-        if (fresh) await pushConnection(host, target, false);
+        if (fresh) await pushConnectionToRouters(set, target, false);
         throw new Error(notEstablished(`dynamic peer ${JSON.stringify(remoteId)}`, timeoutOf(inputs), "no ESTABLISHED IKE_SA on the gateway", fresh));
       }
       status = waited;
     }
-    return pushOutputs(inputs, status, state.hash, routerIds);
+    return pushOutputs(inputs, status, state.hash, idsOf(routers));
   });
 }
 
@@ -147,7 +150,9 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
     const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
     const recorded = Array.isArray(props.gatewayRouterIds) ? (props.gatewayRouterIds as string[]) : undefined;
     try {
-      const status = await withGateway(target.ssh, (host) => peerStatus(host, remoteId));
+      // Read-only: a router of a pair that cannot be reached is drift to report, not a failed refresh.
+      const ssh = target.ssh.secondRouter ? { ...target.ssh, allowPartialPush: true } : target.ssh;
+      const status = await withRouters(ssh, undefined, (set) => peerStatusOnRouters(set, remoteId));
       return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? ""), recorded) };
     } catch (e) {
       if (!(e instanceof HostKeyMismatchError)) throw e;
@@ -182,7 +187,8 @@ export async function deleteResource(ctx: ProviderContext, id: string, props: Pr
   if (props.managedBy === "gateway") {
     const target = pushTarget(props);
     try {
-      await withGateway(target.ssh, (host) => pushConnection(host, target, false));
+      // Never partial: a peer left on an unreachable router would still be trusted there.
+      await withRouters({ ...target.ssh, allowPartialPush: false }, undefined, (set) => pushConnectionToRouters(set, target, false));
     } catch (e) {
       // The VPC or its VPN gateway is gone from CloudStack: so is the router, and everything pushed there.
       if (await withClient(ctx, (client) => vpnGatewayGone(client, String(props.vpnGatewayId))).catch(() => false)) return;

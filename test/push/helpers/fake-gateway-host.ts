@@ -37,6 +37,8 @@ export class FakeGatewayHost implements GatewayHost {
   updateLoads = true;
   lockHeld = false;
   healRunning = false;
+  /** strongSwan stopped (a redundant pair's BACKUP): `ipsec statusall` exits 3 silently, reload commands fail. */
+  charonStopped = false;
   maxConcurrentLocks = 0;
   private locks = 0;
 
@@ -123,6 +125,7 @@ export class FakeGatewayHost implements GatewayHost {
     if (command === "iptables-save") return { code: 0, stdout: this.save(), stderr: "" };
     if (command === "iptables-restore -w 10 --noflush --test") return this.restore(stdin, true);
     if (command === "iptables-restore -w 10 --noflush") return this.restore(stdin, false);
+    if (this.charonStopped && command.startsWith("ipsec ")) return command === "ipsec statusall" ? { code: 3, stdout: "", stderr: "" } : { code: 7, stdout: "", stderr: "starter is not running" };
     if (command === "ipsec statusall") return { code: 0, stdout: this.statusall(), stderr: "" };
     if (command === "ipsec rereadsecrets") return { code: 0, stdout: "", stderr: "" };
     if (command === "ipsec update") {

@@ -1,0 +1,125 @@
+/**
+ * The routers a push goes to: one, or both routers of a redundant VPC (`redundantvpcrouter`: VRRP moves the public
+ * IP to the BACKUP when the PRIMARY fails, and CloudStack starts `ipsec` there). A peer pushed to the PRIMARY alone
+ * is gone after a failover, so every push goes to both routers in one transaction (push.ts `runPushAll`).
+ *
+ * CloudStack names the routers (listRouters: id, name, `linklocalip`, `redundantstate`); the access spec says how
+ * to reach each (`ssh` and `ssh.secondRouter`). They are matched by control address.
+ */
+import { routerAccesses, sshTarget, type SshAccessSpec } from "../model/gateway-access";
+import type { GatewayHost } from "./gateway-host";
+import { HostKeyMismatchError } from "./host-key";
+import type { PushTarget } from "./push";
+import { connectAccess } from "./session";
+
+/** A router as listRouters describes it (the fields used here). */
+export interface CloudRouter {
+  id: string;
+  name?: string;
+  state?: string;
+  linklocalip?: string;
+  redundantstate?: string;
+  isredundantrouter?: boolean;
+}
+
+const describeRouter = (r: CloudRouter): string => `${r.name ?? r.id} (${[r.linklocalip, r.redundantstate, r.state].filter(Boolean).join(", ")})`;
+
+/**
+ * What is wrong with pushing through `ssh` to a VPC whose routers are `routers` (undefined: CloudStack did not say,
+ * e.g. listRouters is admin-only): a redundant pair reached through one router only loses every pushed peer at the
+ * first failover, so it is refused before anything is pushed.
+ */
+export function routerCoverageProblem(ssh: SshAccessSpec, routers: readonly CloudRouter[] | undefined): string | undefined {
+  if (!routers || routers.length < 2 || ssh.secondRouter) return undefined;
+  return (
+    `the VPC has a redundant router pair — ${routers.map(describeRouter).join(" and ")} — but the access reaches only ${sshTarget(ssh)}; ` +
+    "a peer pushed to one router is lost when VRRP moves the public IP to the other. Set `ssh.secondRouter` (the other router's control address and its pinned host key) so every push goes to both"
+  );
+}
+
+/** `router r-6-VM` when CloudStack lists a router with that control address, else undefined. */
+export function routerLabel(access: SshAccessSpec, routers: readonly CloudRouter[] | undefined): string | undefined {
+  const r = routers?.find((x) => x.linklocalip !== undefined && x.linklocalip === access.host);
+  return r ? `router ${r.name ?? r.id}` : undefined;
+}
+
+export interface RouterSession {
+  access: SshAccessSpec;
+  label?: string;
+  /** `label (user@host:port)`, or the SSH target alone. */
+  name: string;
+  host?: GatewayHost;
+  /** Why it could not be reached (only with `allowPartialPush`). */
+  unreachable?: string;
+}
+
+/** A failed connection that may mean "the router is down" (never a refused host key or a refused login key). */
+function isUnreachable(e: unknown): boolean {
+  if (e instanceof HostKeyMismatchError) return false;
+  return !/authentication refused|cannot be used/.test((e as Error).message ?? "");
+}
+
+/** Sessions to every router of the access spec; close() them all. */
+export class RouterSet {
+  private constructor(
+    readonly sessions: RouterSession[],
+    readonly pair: boolean,
+  ) {}
+
+  /**
+   * Connects to every router (in parallel). A router that cannot be reached fails the whole set with an error naming
+   * it — unless the spec allows a partial push and another router answered; a refused host key always fails.
+   */
+  static async open(ssh: SshAccessSpec, routers?: readonly CloudRouter[], connect: (a: SshAccessSpec) => Promise<GatewayHost> = connectAccess): Promise<RouterSet> {
+    const accesses = routerAccesses(ssh);
+    const sessions: RouterSession[] = accesses.map((access) => {
+      const label = routerLabel(access, routers);
+      return { access, name: label ? `${label} (${sshTarget(access)})` : sshTarget(access), ...(label ? { label } : {}) };
+    });
+    const results = await Promise.allSettled(accesses.map((a) => connect(a)));
+    results.forEach((r, i) => {
+      if (r.status === "fulfilled") sessions[i]!.host = r.value;
+    });
+    const set = new RouterSet(sessions, accesses.length > 1);
+    const failed = results.flatMap((r, i) => (r.status === "rejected" ? [{ session: sessions[i]!, error: r.reason as Error }] : []));
+    const fatal = failed.find((f) => !isUnreachable(f.error)) ?? (failed.length === sessions.length || !ssh.allowPartialPush ? failed[0] : undefined);
+    if (fatal) {
+      await set.close();
+      if (fatal.error instanceof HostKeyMismatchError || !set.pair) throw fatal.error;
+      const other = sessions.find((s) => s !== fatal.session)!;
+      const bothDown = failed.length === sessions.length;
+      throw new Error(
+        `${fatal.session.name}, one router of the redundant pair, cannot be reached: ${fatal.error.message}. Nothing was pushed to either router (${other.name} ${bothDown ? "cannot be reached either" : "answered"}). ` +
+          (bothDown || !isUnreachable(fatal.error)
+            ? "Check both routers (listRouters state) and the access spec"
+            : "Bring the router back (listRouters shows its state; startRouter), or set `ssh.allowPartialPush: true` to push to the reachable router and record this one as out of sync until the next push"),
+      );
+    }
+    for (const f of failed) f.session.unreachable = f.error.message;
+    return set;
+  }
+
+  /** The routers a push goes to (the reachable ones). */
+  targets(): PushTarget[] {
+    return this.sessions.flatMap((s) => (s.host ? [{ host: s.host, ...(s.label ? { label: s.label } : {}) }] : []));
+  }
+
+  /** Drift lines for routers left out because they could not be reached (`allowPartialPush`). */
+  unreachableLines(): string[] {
+    return this.sessions.flatMap((s) => (s.unreachable ? [`${s.name}: not reached (${s.unreachable}); it does not hold this push — the next push repairs it (allowPartialPush)`] : []));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.host?.close().catch(() => undefined)));
+  }
+}
+
+/** Opens the routers of `ssh`, runs `fn`, closes them. */
+export async function withRouters<T>(ssh: SshAccessSpec, routers: readonly CloudRouter[] | undefined, fn: (set: RouterSet) => Promise<T>): Promise<T> {
+  const set = await RouterSet.open(ssh, routers);
+  try {
+    return await fn(set);
+  } finally {
+    await set.close();
+  }
+}

@@ -163,4 +163,37 @@ describeE2e("redundant VPC on the local cloud's netns router (two VMs, keepalive
     console.log(`[e2e] redundant failover after a crash: new PRIMARY's charon up ${charonUp.toFixed(2)} s; pings cross ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     expect(charonUp).toBeLessThan(10);
   });
+
+  it("rebootRouter revives the crashed VM as BACKUP; rebootRouter(PRIMARY) fails over and the rebooted VM comes back as BACKUP", async () => {
+    const crashed = router.vms().find((v) => v.redundantState === "UNKNOWN")!;
+    await cs.rebootRouter(client, crashed.id);
+    await expectBackup(vmOf(crashed.id).view());
+    const primary = router.primary()!;
+    const t0 = performance.now();
+    await cs.rebootRouter(client, primary.id);
+    const now = await router.waitForPrimary(15_000);
+    expect(now.id).toBe(crashed.id);
+    console.log(`[e2e] rebootRouter(PRIMARY) → new PRIMARY's charon up ${((performance.now() - t0) / 1000).toFixed(2)} s (from the reboot request)`);
+    await expectBackup(vmOf(primary.id).view());
+    await waitUp(vmOf(now.id).vr, CONN, 30_000);
+    await pingsCross(30_000);
+  });
+
+  it("restartVPC cleanup=true re-creates both VMs (new ids, new host keys, same login key), one PRIMARY and one BACKUP, and the connection comes back", async () => {
+    const before = router.vms();
+    await cs.restartVpc(client, cloud.seededVpc.id, true);
+    const after = router.vms();
+    expect(after.map((v) => v.redundantState)).toEqual(["PRIMARY", "BACKUP"]);
+    for (const [i, v] of after.entries()) {
+      expect(before.map((b) => b.id)).not.toContain(v.id);
+      expect(before.map((b) => b.access.hostKey)).not.toContain(v.access.hostKey);
+      expect(v.access.privateKeyFile).toBe(before[i]!.access.privateKeyFile);
+    }
+    expect(new Set(after.map((v) => v.name)).size).toBe(2);
+    expect(before.map((v) => v.name)).not.toContain(after[0]!.name);
+    expect(await publicLink(after[0]!)).toBe("up");
+    await expectBackup(after[1]!);
+    await waitUp(vmOf(after[0]!.id).vr, CONN, 30_000);
+    await pingsCross(30_000);
+  });
 });

@@ -24,7 +24,7 @@ import { Topology, type BranchNodes } from "./topology";
 import { baseRuleset, nsExec, VrNetfilter } from "./vr-netfilter";
 import { createSshdKeys, startSshd } from "./vr-sshd";
 import type { Reconfiguration } from "./vr-site2site";
-import { bootRouter, haltRouter, recreateRouter, site2siteOf } from "./router-life";
+import { site2siteOf, singleLifecycle } from "./router-life";
 import { RouterVm, type RouterVmView, type VrAccess } from "./router-vm";
 import { buildPair } from "./pair-topology";
 import { failVm, Keepalived, primaryVm, redundantLifecycle, setBackup, setPrimary, waitForPrimary } from "./redundancy";
@@ -110,7 +110,7 @@ export class NetnsRouter implements VirtualRouter {
     mkdirSync(dirname(keyBase), { recursive: true, mode: 0o700 });
     for (const vm of this.vmList) await this.buildVm(vm);
     if (!this.redundant) {
-      this.lifecycle = this.singleLifecycle();
+      this.lifecycle = singleLifecycle(this);
       return;
     }
     const [first, second] = this.vmList as [RouterVm, RouterVm];
@@ -192,64 +192,9 @@ export class NetnsRouter implements VirtualRouter {
     return this.vms0.info(this.topo.publicIp);
   }
 
-  private singleLifecycle(): RouterLifecycle {
-    return {
-      listRouters: (vpcId) => {
-        this.vpcId ??= vpcId;
-        return this.vpcId === vpcId ? [this.info()] : [];
-      },
-      rebootRouter: (id) => this.mine(id, () => this.reboot()),
-      stopRouter: (id) => this.mine(id, () => this.stop()),
-      startRouter: (id) => this.mine(id, () => this.startRouter()),
-      restartVpc: (vpcId, cleanup) => (vpcId !== this.vpcId ? Promise.resolve() : cleanup ? this.recreate() : this.serial(async () => void this.reconfigurations.push(await this.vms0.s2s.apply()))),
-    };
-  }
-
-  private mine(id: string, fn: () => Promise<void>): Promise<void> {
-    if (id !== this.routerId) return Promise.reject(new Error(`router ${id} is not this router (${this.routerId})`));
-    return fn();
-  }
-
   /** @internal The router's standard rules (what CloudStack's boot configuration installs). */
   baseRules(vm: RouterVm = this.vms0): string {
     return baseRuleset({ publicInterface: this.topo.publicInterface, guestInterface: "eth2", controlInterface: vm.link.vrInterface, vpcCidr: this.vpcCidr, dataplane: this.dataplane });
-  }
-
-  /**
-   * rebootRouter: the disk stays (every file under /etc), everything volatile goes — processes (charon, sshd, any
-   * watcher), iptables, conntrack, XFRM state, /run — then the router boots: its standard firewall, strongSwan
-   * (`ipsec start`, which runs charon's start-scripts), sshd with the same host key, and CloudStack's complete
-   * configuration again (the data bag re-applied, CsNetfilters included). Resolves when SSH answers again.
-   */
-  reboot(): Promise<void> {
-    return this.serial(async () => {
-      haltRouter(this);
-      await bootRouter(this);
-    });
-  }
-
-  /** stopRouter: the router is off (no process, no rule, no SA) until startRouter (a boot). */
-  stop(): Promise<void> {
-    return this.serial(async () => {
-      haltRouter(this);
-      this.vms0.state = "Stopped";
-    });
-  }
-
-  startRouter(): Promise<void> {
-    return this.serial(async () => {
-      if (this.state === "Running") return;
-      await bootRouter(this);
-    });
-  }
-
-  /**
-   * restartVPC with cleanup=true: a new router from the template in place of this one — a new namespace, a new
-   * disk (no pushed file), a new SSH host key, a new router id — with the same public IP and tier, and the same
-   * control address (see docs/local-cloud-router-life.md); CloudStack then sends it the complete configuration.
-   */
-  recreate(): Promise<void> {
-    return this.serial(() => recreateRouter(this));
   }
 
   /** @internal One reconfiguration at a time per VM, as the VR's update_config serialises them (the first VM's queue). */
@@ -264,17 +209,18 @@ export class NetnsRouter implements VirtualRouter {
 
   /**
    * CloudStack sends the data bag to every router VM of the VPC (contract §2: redundant ones included) and fails the
-   * start/stop when one of them is not Running; on a BACKUP the files and rules are written, nothing is loaded.
+   * start/stop when one of them is not Running (the others have applied it by then); on a BACKUP the files and rules
+   * are written, nothing is loaded.
    */
   applySite2SiteVpn(_vpcId: string, bag: Site2SiteVpnDataBag): Promise<void> {
     if (this.closed) return Promise.reject(new Error("netns VR is closed"));
-    const stopped = this.vmList.find((vm) => vm.state === "Stopped");
-    if (stopped) return Promise.reject(new Error("Unable to apply site 2 site VPN configuration, virtual router is not in the right state"));
     return Promise.all(this.vmList.map((vm) => vm.serial(() => this.applyOn(vm, bag)))).then(() => undefined);
   }
 
   private async applyOn(vm: RouterVm, bag: Site2SiteVpnDataBag): Promise<void> {
     const prefix = this.redundant ? `${vm.name}: ` : "";
+    if (this.closed) throw new Error("netns VR is closed");
+    if (vm.state === "Stopped") throw new Error("Unable to apply site 2 site VPN configuration, virtual router is not in the right state");
     if (vm.crashed) {
       this.log.push(`${prefix}site2sitevpn ${dataBagKey(bag)} failed: the router VM does not answer`);
       throw new Error(`Unable to apply site 2 site VPN configuration on router ${vm.name}: it does not answer`);

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { createControlLink } from "./control-link";
 import { runSync, waitFor } from "./exec";
 import { isAlive, namespacePids } from "./namespaces";
+import type { RouterLifecycle } from "../types";
 import type { NetnsRouter } from "./netns-router";
 import { GUEST_INTERFACE, rebuildPairVm } from "./pair-topology";
 import type { RouterVm } from "./router-vm";
@@ -138,4 +139,39 @@ export async function recreateRouter(r: NetnsRouter, vm: RouterVm = r.vms0): Pro
   vm.state = "Running";
   await bootRouter(r, vm);
   vm.setAccess(r.topo.publicIp, r.topo.publicInterface);
+}
+
+/**
+ * A plain VPC's router life-cycle (one VM; redundancy.ts has the pair's):
+ * - rebootRouter: the disk stays (every file under /etc), everything volatile goes — processes (charon, sshd, any
+ *   watcher), iptables, conntrack, XFRM state, /run — then the router boots: its standard firewall, strongSwan
+ *   (`ipsec start`, which runs charon's start-scripts), sshd with the same host key, and CloudStack's complete
+ *   configuration again (the data bag re-applied, CsNetfilters included). Resolves when SSH answers again.
+ * - stopRouter: the router is off (no process, no rule, no SA) until startRouter (a boot).
+ * - restartVPC with cleanup=true: a new router from the template in place of this one — a new namespace, a new
+ *   disk (no pushed file), a new SSH host key, a new router id — with the same public IP and tier, and the same
+ *   control address (see docs/local-cloud-router-life.md); CloudStack then sends it the complete configuration.
+ */
+export function singleLifecycle(r: NetnsRouter): RouterLifecycle {
+  const mine = (id: string, fn: () => Promise<void>): Promise<void> =>
+    id !== r.vms0.routerId ? Promise.reject(new Error(`router ${id} is not this router (${r.vms0.routerId})`)) : r.serial(fn);
+  return {
+    listRouters: (vpcId) => {
+      r.vpcId ??= vpcId;
+      return r.vpcId === vpcId ? [r.info()] : [];
+    },
+    rebootRouter: (id) =>
+      mine(id, async () => {
+        haltRouter(r);
+        await bootRouter(r);
+      }),
+    stopRouter: (id) =>
+      mine(id, async () => {
+        haltRouter(r);
+        r.vms0.state = "Stopped";
+      }),
+    startRouter: (id) => mine(id, async () => (r.vms0.state === "Running" ? undefined : bootRouter(r))),
+    restartVpc: (vpcId, cleanup) =>
+      vpcId !== r.vpcId ? Promise.resolve() : r.serial(async () => (cleanup ? recreateRouter(r) : void r.reconfigurations.push(await r.vms0.s2s.apply()))),
+  };
 }

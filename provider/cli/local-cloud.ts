@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../local-cloud/persistence";
 
 export const DEFAULT_LOCAL_CLOUD_PORT = 8080;
 
-const USAGE = `usage: cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns]
+const USAGE = `usage: cloudstack-s2s local-cloud [--port N] [--state FILE] [--variant 4.22|dynamic-peer] [--credentials-file FILE] [--vr memory|netns] [--redundant]
 
   --port N                 listen on 127.0.0.1:N (default ${DEFAULT_LOCAL_CLOUD_PORT}; 0 picks a free port)
   --state FILE             keep the cloud in FILE (mode 0600) so keys, VPCs and VPNs survive restarts
@@ -18,7 +18,10 @@ const USAGE = `usage: cloudstack-s2s local-cloud [--port N] [--state FILE] [--va
                            {"sshHost","sshPort","hostKey","privateKeyFile","publicIp","publicInterface"}
   --vr memory|netns        the VPC router: in memory (default), or (root only) a real one in network namespaces:
                            strongSwan, iptables and sshd on a link-local control address, port 3922, with its
-                           host key and a login key written beside the credentials file (mode 0600)`;
+                           host key and a login key written beside the credentials file (mode 0600)
+  --redundant              with --vr netns: a redundant VPC (two router VMs, keepalived failover); the credentials
+                           file also gets "vrs": [{"id","name",…same fields as "vr"}] for both VMs ("vr" is the
+                           first, PRIMARY at start)`;
 
 interface CliOptions {
   port: number;
@@ -26,6 +29,7 @@ interface CliOptions {
   variant: ApiVariant;
   credentialsFile?: string;
   vr: "memory" | "netns";
+  redundant?: boolean;
 }
 
 class UsageError extends Error {}
@@ -35,6 +39,10 @@ function parseArgs(argv: string[]): CliOptions | "help" {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === "--help" || flag === "-h") return "help";
+    if (flag === "--redundant") {
+      options.redundant = true;
+      continue;
+    }
     const [name, inline] = flag.startsWith("--") && flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`\`${name}\` needs a value`);
@@ -63,6 +71,7 @@ function parseArgs(argv: string[]): CliOptions | "help" {
         throw new UsageError(`unknown option \`${name}\``);
     }
   }
+  if (options.redundant && options.vr !== "netns") throw new UsageError("`--redundant` needs `--vr netns` (the in-memory router has no VMs to fail over)");
   return options;
 }
 
@@ -109,7 +118,7 @@ export async function runLocalCloud(argv: string[], io: LocalCloudIo = {}): Prom
   try {
     if (options.vr === "netns") {
       const f = options.credentialsFile;
-      netns = await NetnsRouter.create(f ? { keyBase: join(dirname(f), `${basename(f).replace(/\.json$/, "")}-vr`) } : {});
+      netns = await NetnsRouter.create({ ...(f ? { keyBase: join(dirname(f), `${basename(f).replace(/\.json$/, "")}-vr`) } : {}), ...(options.redundant ? { redundant: true } : {}) });
     }
     const router: VirtualRouter | undefined = netns;
     cloud = await startLocalCloud({ port: options.port, variant: options.variant, ...(options.state ? { stateFile: options.state } : {}), ...(router ? { router } : {}) });
@@ -125,7 +134,8 @@ export async function runLocalCloud(argv: string[], io: LocalCloudIo = {}): Prom
     return 1;
   }
   if (options.credentialsFile) {
-    const vr = netns ? { vr: netns.access } : {};
+    const vrs = netns?.redundant ? { vrs: netns.vms().map((v) => ({ id: v.id, name: v.name, ...v.access })) } : {};
+    const vr = netns ? { vr: netns.access, ...vrs } : {};
     writeFileAtomic(options.credentialsFile, JSON.stringify({ url: cloud.url, apiKey: cloud.admin.apiKey, secretKey: cloud.admin.secretKey, ...vr }, null, 2) + "\n");
   }
   const vpc = cloud.seededVpc;
@@ -137,6 +147,7 @@ export async function runLocalCloud(argv: string[], io: LocalCloudIo = {}): Prom
   if (netns) {
     out(`VPC router:       netns ${netns.topo.vr} (strongSwan + iptables), SSH root@${netns.access.sshHost}:3922 over the link-local control link ${netns.link.rootInterface}`);
     out(`  host key ${netns.access.hostKey}; login key ${netns.access.privateKeyFile} (mode 0600)`);
+    for (const v of netns.redundant ? netns.vms() : []) out(`  redundant VM ${v.name} (${v.redundantState}): netns ${v.namespace}, SSH root@${v.access.sshHost}:3922, host key ${v.access.hostKey}`);
   }
   out(`state:            ${options.state ?? "in memory (lost on exit; use --state FILE to keep it)"}`);
   if (options.credentialsFile) out(`credentials:      ${options.credentialsFile} (mode 0600)`);

@@ -61,6 +61,43 @@ describeE2e("local-cloud --vr netns (CLI)", () => {
     await waitFor("the control link gone", () => !readFileSync("/proc/net/dev", "utf8").includes(`${link}:`), { timeoutMs: 10_000 });
   });
 
+  it("--redundant writes both VMs' access under `vrs` (own control address and host key, the same login key); each answers SSH with its pin; stop removes both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "s2s-cli-netns-"));
+    const credentialsFile = join(dir, "credentials.json");
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const exit = runLocalCloud(["--port", "0", "--vr", "netns", "--redundant", "--credentials-file", credentialsFile], { stop: stop.signal, stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) });
+    try {
+      await waitFor("the credentials file", () => existsSync(credentialsFile), { timeoutMs: 30_000 }, () => lines.join("\n"));
+      type Access = { id: string; name: string; sshHost: string; sshPort: number; hostKey: string; privateKeyFile: string; publicIp: string };
+      const creds = JSON.parse(readFileSync(credentialsFile, "utf8")) as { vr: Access; vrs: Access[] };
+      expect(creds.vrs).toHaveLength(2);
+      const [a, b] = creds.vrs as [Access, Access];
+      expect(creds.vr).toEqual({ sshHost: a.sshHost, sshPort: 3922, hostKey: a.hostKey, privateKeyFile: a.privateKeyFile, publicIp: a.publicIp, publicInterface: "eth1" });
+      expect([a.sshHost === b.sshHost, a.hostKey === b.hostKey, a.id === b.id, a.privateKeyFile === b.privateKeyFile, a.publicIp === b.publicIp]).toEqual([false, false, false, true, true]);
+      expect(statSync(b.privateKeyFile.replace(/vr\.login_ed25519$/, "vr2.host_ed25519")).mode & 0o777).toBe(0o600);
+      for (const v of [a, b]) {
+        const host = await connectSshGateway({ host: v.sshHost, port: v.sshPort, privateKey: readFileSync(v.privateKeyFile), hostKey: v.hostKey });
+        const status = await host.exec("ipsec status");
+        await host.close();
+        // Only the first VM, PRIMARY at start, runs charon.
+        expect(status.code === 0, v.name).toBe(v === a);
+      }
+    } finally {
+      stop.abort();
+    }
+    expect(await exit).toBe(0);
+    const ns = /netns (s2s[0-9a-z]+)-vr/.exec(lines.join("\n"))?.[1];
+    expect(ns, lines.join("\n")).toBeDefined();
+    expect(listNamespaces().filter((n) => n.startsWith(`${ns}-`))).toEqual([]);
+  });
+
+  it("refuses --redundant without --vr netns", async () => {
+    const lines: string[] = [];
+    expect(await runLocalCloud(["--redundant"], { stderr: (l) => lines.push(l) })).toBe(2);
+    expect(lines.join("\n")).toContain("`--redundant` needs `--vr netns`");
+  });
+
   it("refuses an unknown --vr value with the usage", async () => {
     const lines: string[] = [];
     expect(await runLocalCloud(["--vr", "kvm"], { stderr: (l) => lines.push(l) })).toBe(2);

@@ -5,7 +5,7 @@
  * bags are applied the way its VR applies them (vr-site2site.ts, vr-netfilter.ts); the status check reads the real
  * `ipsec statusall`. The provider reaches the router over the control link (control-link.ts) for SSH only.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Site2SiteVpnDataBag } from "../../model/databag";
@@ -22,9 +22,14 @@ import { parseStrokeStatus } from "../../push/sa-status";
 import { Instance, type DataPlane } from "./strongswan-instance";
 import { Topology, type BranchNodes } from "./topology";
 import { baseRuleset, nsExec, VrNetfilter } from "./vr-netfilter";
-import { createSshdKeys, startSshd, type SshdKeys } from "./vr-sshd";
-import { VrSite2Site, type Reconfiguration } from "./vr-site2site";
-import { bootRouter, haltRouter, recreateRouter } from "./router-life";
+import { createSshdKeys, startSshd } from "./vr-sshd";
+import type { Reconfiguration } from "./vr-site2site";
+import { site2siteOf, singleLifecycle } from "./router-life";
+import { RouterVm, type RouterVmView, type VrAccess } from "./router-vm";
+import { buildPair } from "./pair-topology";
+import { failVm, Keepalived, primaryVm, redundantLifecycle, setBackup, setPrimary, waitForPrimary } from "./redundancy";
+
+export type { RouterVmView, VrAccess } from "./router-vm";
 
 export interface NetnsRouterOptions {
   /** The VPC's source-NAT / VPN gateway IP. @default "198.51.100.10" (the local cloud's seeded VPC) */
@@ -39,17 +44,11 @@ export interface NetnsRouterOptions {
   keyBase?: string;
   /** 4 hex chars naming the namespaces `s2s<runId><2>-…` (the e2e run id, so its leftover check covers them). @default - random */
   runId?: string;
-}
-
-/** How the provider reaches the router: what the CLI writes into the credentials file under `vr`. */
-export interface VrAccess {
-  sshHost: string;
-  sshPort: number;
-  /** Host key pin, `SHA256:…`. */
-  hostKey: string;
-  privateKeyFile: string;
-  publicIp: string;
-  publicInterface: string;
+  /**
+   * A redundant VPC (`redundantvpcrouter`): two router VMs, `<prefix>-vr` (PRIMARY at creation) and `<prefix>-vr2`,
+   * with keepalived's failover (redundancy.ts). The second VM's host key is `<keyBase>2.host_ed25519`. @default false
+   */
+  redundant?: boolean;
 }
 
 export class NetnsRouter implements VirtualRouter {
@@ -57,26 +56,13 @@ export class NetnsRouter implements VirtualRouter {
   /** Every reconfiguration, oldest first (for tests and the demo). */
   readonly reconfigurations: Reconfiguration[] = [];
   readonly log: string[] = [];
-  access!: VrAccess;
-  sshdPid = 0;
-  vr!: Instance;
-  link!: ControlLink;
-  /** CloudStack's id of the router VM (listRouters): a re-created router gets a new one. */
-  routerId = randomUUID();
-  /** `Running`, or `Stopped` between a stopRouter and a startRouter. */
-  state: "Running" | "Stopped" = "Running";
-  /** Boots of this router VM (1 after create; a reboot adds one; a re-created router starts at 1 again). */
-  boots = 1;
-  /** The VM's number in its name (`r-<n>-VM`); a re-created router is another VM. */
-  vmNumber = 4;
+  /** The router VMs: one, or two for a redundant VPC (index 0 is PRIMARY at creation). */
+  readonly vmList: RouterVm[] = [];
   /** The VPC this router serves (listRouters): set by the caller, else the first VPC it is asked about. */
   vpcId: string | undefined;
-  keys!: SshdKeys;
-  /** @internal (router-life.ts) */
-  s2s!: VrSite2Site;
-  /** @internal (router-life.ts) */
-  netfilter!: VrNetfilter;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The API's view of this router's life (listRouters, rebootRouter, stopRouter, startRouter, restartVPC). */
+  lifecycle!: RouterLifecycle;
+  private keepalived: Keepalived | undefined;
   private unregister: () => void = () => undefined;
   private closed = false;
 
@@ -86,6 +72,7 @@ export class NetnsRouter implements VirtualRouter {
     readonly topo: Topology,
     readonly dataplane: DataPlane,
     readonly vpcCidr: string,
+    readonly redundant: boolean,
   ) {}
 
   static async create(options: NetnsRouterOptions = {}): Promise<NetnsRouter> {
@@ -99,7 +86,7 @@ export class NetnsRouter implements VirtualRouter {
     const publicInterface = options.publicInterface ?? "eth1";
     const topo = new Topology(prefix, { vr: { publicIp: options.publicIp ?? "198.51.100.10", publicInterface, guestCidr: options.guestCidr ?? "10.1.1.0/24" }, branches: [] });
     const { dataplane } = detectDataPlane(`${prefix}-probe`);
-    const router = new NetnsRouter(prefix, dir, topo, dataplane, options.vpcCidr ?? "10.1.0.0/16");
+    const router = new NetnsRouter(prefix, dir, topo, dataplane, options.vpcCidr ?? "10.1.0.0/16", options.redundant === true);
     router.unregister = onInterrupt(() => router.destroySync());
     try {
       await router.build(options.keyBase ?? join(dir, "vr"));
@@ -111,121 +98,153 @@ export class NetnsRouter implements VirtualRouter {
   }
 
   private async build(keyBase: string): Promise<void> {
-    await this.topo.build();
-    this.link = createControlLink(this.topo.vr, `s2sc${this.prefix.slice(3)}`);
-    this.netfilter = new VrNetfilter(nsExec(this.topo.vr));
-    this.netfilter.installBase(this.baseRules());
-    this.vr = new Instance("vr", this.topo.vr, join(this.dir, "inst", "vr"), "stroke", this.dataplane);
-    this.vr.prepare();
-    await this.vr.start();
+    const namespaces = this.redundant ? [this.topo.vr, `${this.prefix}-vr2`] : [this.topo.vr];
+    for (const [i, ns] of namespaces.entries()) {
+      const link = `s2sc${this.prefix.slice(3)}${i === 0 ? "" : i + 1}`;
+      this.vmList.push(new RouterVm(i, ns, this.dir, i === 0 ? keyBase : `${keyBase}${i + 1}`, link, 4 + i, this.redundant));
+    }
+    if (this.redundant) {
+      await this.topo.build({ withoutVr: true });
+      await buildPair(this.topo, namespaces);
+    } else await this.topo.build();
     mkdirSync(dirname(keyBase), { recursive: true, mode: 0o700 });
-    this.keyBase = keyBase;
-    this.keys = createSshdKeys(keyBase);
-    this.sshdPid = await startSshd(this.vr, join(this.dir, "sshd"), this.keys, this.link.vrAddress);
-    this.s2s = new VrSite2Site(this.vr, this.netfilter, this.topo.publicIp, this.topo.publicInterface, (l) => this.log.push(l));
-    this.setAccess();
+    for (const vm of this.vmList) await this.buildVm(vm);
+    if (!this.redundant) {
+      this.lifecycle = singleLifecycle(this);
+      return;
+    }
+    const [first, second] = this.vmList as [RouterVm, RouterVm];
+    await setBackup(this, second);
+    first.role = "PRIMARY";
+    await setPrimary(this, first);
+    this.keepalived = new Keepalived(this);
+    this.keepalived.start();
+    this.lifecycle = redundantLifecycle(this, this.keepalived);
   }
 
-  /** @internal */
-  keyBase = "";
+  private async buildVm(vm: RouterVm): Promise<void> {
+    vm.link = createControlLink(vm.ns, vm.linkName);
+    vm.netfilter = new VrNetfilter(nsExec(vm.ns));
+    vm.netfilter.installBase(this.baseRules(vm));
+    vm.vr = new Instance(vm.diskName, vm.ns, join(this.dir, "inst", vm.diskName), "stroke", this.dataplane);
+    vm.vr.prepare();
+    // A VM of a pair boots into keepalived's BACKUP: guest NIC up, public NIC down, no ipsec (redundancy.ts).
+    if (this.redundant) nsExec(vm.ns)(["ip", "link", "set", "eth2", "up"]);
+    else await vm.vr.start();
+    vm.keys = createSshdKeys(vm.keyBase, vm.index === 0 ? {} : { loginKeyFile: this.vms0.keys.loginKeyFile });
+    vm.sshdPid = await startSshd(vm.vr, vm.sshdDir, vm.keys, vm.link.vrAddress);
+    vm.s2s = site2siteOf(this, vm);
+    vm.setAccess(this.topo.publicIp, this.topo.publicInterface);
+    vm.backupSince = performance.now();
+  }
+
+  /** @internal The first VM: the only one of a plain VPC, PRIMARY at creation in a pair. */
+  get vms0(): RouterVm {
+    return this.vmList[0]!;
+  }
+
+  // The single-VM surface older callers use: always the first VM (for a pair: the one PRIMARY at creation).
+  /** How the provider reaches the (first) router VM: what the CLI writes into the credentials file under `vr`. */
+  get access(): VrAccess {
+    return this.vms0.access;
+  }
+  get vr(): Instance {
+    return this.vms0.vr;
+  }
+  get link(): ControlLink {
+    return this.vms0.link;
+  }
+  get sshdPid(): number {
+    return this.vms0.sshdPid;
+  }
+  get routerId(): string {
+    return this.vms0.routerId;
+  }
+  get state(): "Running" | "Stopped" {
+    return this.vms0.state;
+  }
+  get boots(): number {
+    return this.vms0.boots;
+  }
+
+  /** Every VM of this router, as listRouters shows it plus how to reach it. */
+  vms(): RouterVmView[] {
+    return this.vmList.map((vm) => vm.view());
+  }
+
+  /** The VM that is PRIMARY now with set_primary finished (charon running); a plain VPC's only VM. */
+  primary(): RouterVmView | undefined {
+    return this.redundant ? primaryVm(this)?.view() : this.vms0.view();
+  }
+
+  /** Resolves with the PRIMARY's view once one has finished set_primary (a failover in progress: the new one). */
+  waitForPrimary(timeoutMs: number): Promise<RouterVmView> {
+    return waitForPrimary(this, timeoutMs);
+  }
+
+  /** Test hook (not an API): VM `id` crashes without CloudStack knowing (listRouters keeps it Running, redundantstate UNKNOWN). */
+  failRouter(id: string): Promise<void> {
+    if (!this.redundant) return Promise.reject(new Error("failRouter models a VM of a redundant pair; this router is not redundant"));
+    return failVm(this, id);
+  }
 
   info(): RouterInfo {
-    return { id: this.routerId, name: `r-${this.vmNumber}-VM`, state: this.state, publicIp: this.topo.publicIp, linkLocalIp: this.link.vrAddress, redundantState: "UNKNOWN", isRedundant: false };
-  }
-
-  /** The API's view of this router's life (listRouters, rebootRouter, stopRouter, startRouter, restartVPC). */
-  readonly lifecycle: RouterLifecycle = {
-    listRouters: (vpcId) => {
-      this.vpcId ??= vpcId;
-      return this.vpcId === vpcId ? [this.info()] : [];
-    },
-    rebootRouter: (id) => this.mine(id, () => this.reboot()),
-    stopRouter: (id) => this.mine(id, () => this.stop()),
-    startRouter: (id) => this.mine(id, () => this.startRouter()),
-    restartVpc: (vpcId, cleanup) => (vpcId !== this.vpcId ? Promise.resolve() : cleanup ? this.recreate() : this.serial(async () => void this.reconfigurations.push(await this.s2s.apply()))),
-  };
-
-  private mine(id: string, fn: () => Promise<void>): Promise<void> {
-    if (id !== this.routerId) return Promise.reject(new Error(`router ${id} is not this router (${this.routerId})`));
-    return fn();
+    return this.vms0.info(this.topo.publicIp);
   }
 
   /** @internal The router's standard rules (what CloudStack's boot configuration installs). */
-  baseRules(): string {
-    return baseRuleset({ publicInterface: this.topo.publicInterface, guestInterface: "eth2", controlInterface: this.link.vrInterface, vpcCidr: this.vpcCidr, dataplane: this.dataplane });
+  baseRules(vm: RouterVm = this.vms0): string {
+    return baseRuleset({ publicInterface: this.topo.publicInterface, guestInterface: "eth2", controlInterface: vm.link.vrInterface, vpcCidr: this.vpcCidr, dataplane: this.dataplane });
   }
 
-  /** @internal */
-  setAccess(): void {
-    this.access = { sshHost: this.link.vrAddress, sshPort: 3922, hostKey: this.keys.hostKeyFingerprint, privateKeyFile: this.keys.loginKeyFile, publicIp: this.topo.publicIp, publicInterface: this.topo.publicInterface };
-  }
-
-  /**
-   * rebootRouter: the disk stays (every file under /etc), everything volatile goes — processes (charon, sshd, any
-   * watcher), iptables, conntrack, XFRM state, /run — then the router boots: its standard firewall, strongSwan
-   * (`ipsec start`, which runs charon's start-scripts), sshd with the same host key, and CloudStack's complete
-   * configuration again (the data bag re-applied, CsNetfilters included). Resolves when SSH answers again.
-   */
-  reboot(): Promise<void> {
-    return this.serial(async () => {
-      haltRouter(this);
-      await bootRouter(this);
-    });
-  }
-
-  /** stopRouter: the router is off (no process, no rule, no SA) until startRouter (a boot). */
-  stop(): Promise<void> {
-    return this.serial(async () => {
-      haltRouter(this);
-      this.state = "Stopped";
-    });
-  }
-
-  startRouter(): Promise<void> {
-    return this.serial(async () => {
-      if (this.state === "Running") return;
-      await bootRouter(this);
-    });
-  }
-
-  /**
-   * restartVPC with cleanup=true: a new router from the template in place of this one — a new namespace, a new
-   * disk (no pushed file), a new SSH host key, a new router id — with the same public IP and tier, and the same
-   * control address (see docs/local-cloud-router-life.md); CloudStack then sends it the complete configuration.
-   */
-  recreate(): Promise<void> {
-    return this.serial(() => recreateRouter(this));
-  }
-
-  /** One reconfiguration at a time, as the VR's update_config serialises them. */
-  /** @internal */
+  /** @internal One reconfiguration at a time per VM, as the VR's update_config serialises them (the first VM's queue). */
   serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.vms0.serial(fn);
   }
 
+  /** @internal `fn` once every VM's queue has reached it (router-wide operations: re-creating a pair). */
+  serialAll<T>(fn: () => Promise<T>): Promise<T> {
+    return this.vmList.reduceRight<() => Promise<T>>((inner, vm) => () => vm.serial(inner), fn)();
+  }
+
+  /**
+   * CloudStack sends the data bag to every router VM of the VPC (contract §2: redundant ones included) and fails the
+   * start/stop when one of them is not Running (the others have applied it by then); on a BACKUP the files and rules
+   * are written, nothing is loaded.
+   */
   applySite2SiteVpn(_vpcId: string, bag: Site2SiteVpnDataBag): Promise<void> {
-    return this.serial(async () => {
-      if (this.closed) throw new Error("netns VR is closed");
-      if (this.state === "Stopped") throw new Error("Unable to apply site 2 site VPN configuration, virtual router is not in the right state");
-      try {
-        this.reconfigurations.push(await this.s2s.apply(bag));
-      } catch (e) {
-        // CloudStack shows only "Failed to apply site-to-site VPN"; the router keeps the reason, as a VR's log does.
-        this.log.push(`site2sitevpn ${dataBagKey(bag)} failed: ${(e as Error).message}`);
-        throw e;
-      }
-    });
+    if (this.closed) return Promise.reject(new Error("netns VR is closed"));
+    return Promise.all(this.vmList.map((vm) => vm.serial(() => this.applyOn(vm, bag)))).then(() => undefined);
   }
 
-  /** As checkbatchs2svpn.sh: ESTABLISHED in the real `ipsec statusall` for `vpn-<ip>`, or the dynamic peer's connection. */
+  private async applyOn(vm: RouterVm, bag: Site2SiteVpnDataBag): Promise<void> {
+    const prefix = this.redundant ? `${vm.name}: ` : "";
+    if (this.closed) throw new Error("netns VR is closed");
+    if (vm.state === "Stopped") throw new Error("Unable to apply site 2 site VPN configuration, virtual router is not in the right state");
+    if (vm.crashed) {
+      this.log.push(`${prefix}site2sitevpn ${dataBagKey(bag)} failed: the router VM does not answer`);
+      throw new Error(`Unable to apply site 2 site VPN configuration on router ${vm.name}: it does not answer`);
+    }
+    try {
+      this.reconfigurations.push(await vm.s2s.apply(bag));
+    } catch (e) {
+      // CloudStack shows only "Failed to apply site-to-site VPN"; the router keeps the reason, as a VR's log does.
+      this.log.push(`${prefix}site2sitevpn ${dataBagKey(bag)} failed: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  /**
+   * As checkbatchs2svpn.sh: ESTABLISHED in the real `ipsec statusall` for `vpn-<ip>`, or the dynamic peer's
+   * connection. CloudStack asks only the PRIMARY of a redundant pair (contract §2.11); none: every peer down.
+   */
   async checkConnections(_vpcId: string, peers: string[]): Promise<Record<string, boolean>> {
-    if (this.state === "Stopped") return Object.fromEntries(peers.map((p) => [p, false]));
-    const sas = parseStrokeStatus((await this.vr.exec(["ipsec", "statusall"], { timeoutMs: 10_000 })).stdout);
+    const vm = this.redundant ? primaryVm(this) : this.vms0;
+    if (!vm || vm.state === "Stopped") return Object.fromEntries(peers.map((p) => [p, false]));
+    const sas = parseStrokeStatus((await vm.vr.exec(["ipsec", "statusall"], { timeoutMs: 10_000, allowFail: this.redundant })).stdout);
     const report: Record<string, boolean> = {};
     for (const peer of peers) {
-      const entry = [...this.s2s.databag.values()].find((b) => dataBagKey(b) === peer);
+      const entry = [...vm.s2s.databag.values()].find((b) => dataBagKey(b) === peer);
       const match = entry?.dynamic_peer ? (n: string) => n.startsWith(`${dynamicConnectionName(peer)}-`) : (n: string) => n === `vpn-${peer}`;
       report[peer] = sas.some((s) => match(s.name) && s.state === "ESTABLISHED");
     }
@@ -280,18 +299,20 @@ export class NetnsRouter implements VirtualRouter {
   /** Synchronous teardown (signal handlers): every process in our namespaces, the namespaces, the work dir. */
   destroySync(): void {
     this.closed = true;
+    this.keepalived?.stop();
     destroyNamespaces(this.namespaces());
     if (process.env.S2S_KEEP_LOGS !== "1") rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Removes everything; returns what is still left (must be empty). */
   async close(): Promise<{ namespaces: string[]; controlLink: boolean }> {
-    await this.queue;
+    this.keepalived?.stop();
+    await Promise.all(this.vmList.map((vm) => vm.idle()));
     this.unregister();
     this.destroySync();
-    // The kernel tears a namespace down asynchronously; the root end of the control link goes with it.
-    const linkUp = (): boolean => this.link !== undefined && runSync(["ip", "link", "show", this.link.rootInterface]).code === 0;
-    await waitFor("the control link to disappear with the router namespace", () => !linkUp(), { timeoutMs: 10_000 }).catch(() => undefined);
+    // The kernel tears a namespace down asynchronously; the root end of each control link goes with it.
+    const linkUp = (): boolean => this.vmList.some((vm) => vm.link !== undefined && runSync(["ip", "link", "show", vm.link.rootInterface]).code === 0);
+    await waitFor("the control links to disappear with the router namespaces", () => !linkUp(), { timeoutMs: 10_000 }).catch(() => undefined);
     return { namespaces: this.namespaces(), controlLink: linkUp() };
   }
 }

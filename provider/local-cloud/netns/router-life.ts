@@ -13,7 +13,10 @@ import { join } from "node:path";
 import { createControlLink } from "./control-link";
 import { runSync, waitFor } from "./exec";
 import { isAlive, namespacePids } from "./namespaces";
+import type { RouterLifecycle } from "../types";
 import type { NetnsRouter } from "./netns-router";
+import { GUEST_INTERFACE, rebuildPairVm } from "./pair-topology";
+import type { RouterVm } from "./router-vm";
 import { Instance } from "./strongswan-instance";
 import { VrNetfilter, nsExec } from "./vr-netfilter";
 import { createSshdKeys, startSshd } from "./vr-sshd";
@@ -58,53 +61,117 @@ function killAll(ns: string): void {
   while (pids.some(isAlive) && Date.now() < deadline) runSync(["sleep", "0.02"]);
 }
 
-/** Power off, keeping the disk. */
-export function haltRouter(r: NetnsRouter): void {
-  const ns = r.topo.vr;
+/** Power off, keeping the disk. A VM of a redundant pair also loses its NICs' carrier (the inet/guest bridges see the port go down). */
+export function haltRouter(r: NetnsRouter, vm: RouterVm = r.vms0): void {
+  const ns = vm.ns;
   killAll(ns);
   must(ns, ["iptables-restore"], EMPTY_TABLES);
   nsExec(ns)(["conntrack", "-F"]);
   nsExec(ns)(["ip", "xfrm", "state", "flush"]);
   nsExec(ns)(["ip", "xfrm", "policy", "flush"]);
   // /run is a tmpfs on the router: pid files, sockets, locks and whatever a watcher kept there are gone.
-  const run = join(r.vr.dir, "run");
+  const run = join(vm.vr.dir, "run");
   for (const name of readdirSync(run)) rmSync(join(run, name), { recursive: true, force: true });
-  r.sshdPid = 0;
+  vm.sshdPid = 0;
+  if (vm.redundant) {
+    for (const dev of [r.topo.publicInterface, GUEST_INTERFACE]) nsExec(ns)(["ip", "link", "set", dev, "down"]);
+    vm.role = "DOWN";
+    vm.promoting = false;
+  }
 }
 
-/** Power on: standard firewall, strongSwan, sshd, then CloudStack's full configuration. */
-export async function bootRouter(r: NetnsRouter): Promise<void> {
-  r.netfilter.installBase(r.baseRules());
-  await r.vr.start();
-  r.sshdPid = await startSshd(r.vr, join(r.dir, "sshd"), r.keys, r.link.vrAddress);
-  r.state = "Running";
-  r.boots++;
-  r.reconfigurations.push(await r.s2s.apply());
+/**
+ * Power on: standard firewall, strongSwan, sshd, then CloudStack's full configuration. A VM of a redundant pair
+ * comes up as keepalived starts it, BACKUP (`state BACKUP` + nopreempt in keepalived.conf.templ): guest NIC up,
+ * public NIC down, ipsec stopped (set_backup), so the data bag writes files and rules but loads nothing.
+ */
+export async function bootRouter(r: NetnsRouter, vm: RouterVm = r.vms0): Promise<void> {
+  vm.netfilter.installBase(r.baseRules(vm));
+  if (vm.redundant) nsExec(vm.ns)(["ip", "link", "set", GUEST_INTERFACE, "up"]);
+  else await vm.vr.start();
+  vm.sshdPid = await startSshd(vm.vr, vm.sshdDir, vm.keys, vm.link.vrAddress);
+  vm.state = "Running";
+  vm.crashed = false;
+  vm.boots++;
+  r.reconfigurations.push(await vm.s2s.apply());
+  if (vm.redundant) {
+    vm.role = "BACKUP";
+    vm.backupSince = performance.now();
+  }
 }
 
-/** restartVPC cleanup=true: the old router destroyed, a new one made from the template and configured. */
-export async function recreateRouter(r: NetnsRouter): Promise<void> {
-  const ns = r.topo.vr;
-  const subnet = Number(r.link.vrAddress.split(".")[2]);
+/** A VM's VrSite2Site: CloudStack's data bag processor, knowing whether this VM's charon runs. */
+export function site2siteOf(r: NetnsRouter, vm: RouterVm): VrSite2Site {
+  const running = vm.redundant ? () => charonRunning(vm) : undefined;
+  return new VrSite2Site(vm.vr, vm.netfilter, r.topo.publicIp, r.topo.publicInterface, (l) => r.log.push(vm.index === 0 ? l : `${vm.name}: ${l}`), running);
+}
+
+export function charonRunning(vm: RouterVm): boolean {
+  const pid = vm.vr.pid();
+  return pid !== undefined && isAlive(pid);
+}
+
+/** restartVPC cleanup=true: the old router VM destroyed, a new one made from the template and configured. */
+export async function recreateRouter(r: NetnsRouter, vm: RouterVm = r.vms0): Promise<void> {
+  const ns = vm.ns;
+  const subnet = Number(vm.link.vrAddress.split(".")[2]);
   killAll(ns);
-  await r.topo.rebuildVr();
+  if (vm.redundant) await rebuildPairVm(r.topo, vm.index, ns);
+  else await r.topo.rebuildVr();
   // The root end of the old control link went with the old namespace (a veth pair dies whole).
-  await waitFor("the old control link gone", () => runSync(["ip", "link", "show", r.link.rootInterface]).code !== 0, { timeoutMs: 10_000 });
-  r.link = createControlLink(ns, r.link.rootInterface, subnet);
-  const oldDir = r.vr.dir;
-  r.vr = new Instance("vr", ns, join(r.dir, "inst", `vr-${randomUUID().slice(0, 8)}`), "stroke", r.dataplane);
-  r.vr.prepare();
+  await waitFor("the old control link gone", () => runSync(["ip", "link", "show", vm.link.rootInterface]).code !== 0, { timeoutMs: 10_000 });
+  vm.link = createControlLink(ns, vm.link.rootInterface, subnet);
+  const oldDir = vm.vr.dir;
+  vm.vr = new Instance(vm.diskName, ns, join(r.dir, "inst", `${vm.diskName}-${randomUUID().slice(0, 8)}`), "stroke", r.dataplane);
+  vm.vr.prepare();
   rmSync(oldDir, { recursive: true, force: true });
-  mkdirSync(join(r.dir, "sshd"), { recursive: true, mode: 0o700 });
-  r.keys = createSshdKeys(r.keyBase, { keepLogin: true });
-  r.netfilter = new VrNetfilter(nsExec(ns));
+  mkdirSync(vm.sshdDir, { recursive: true, mode: 0o700 });
+  vm.keys = createSshdKeys(vm.keyBase, vm.index === 0 ? { keepLogin: true } : { loginKeyFile: r.vms0.keys.loginKeyFile });
+  vm.netfilter = new VrNetfilter(nsExec(ns));
   // CloudStack keeps the configuration in its database and sends all of it to the new router.
-  const bag = [...r.s2s.databag.values()];
-  r.s2s = new VrSite2Site(r.vr, r.netfilter, r.topo.publicIp, r.topo.publicInterface, (l) => r.log.push(l));
-  for (const entry of bag) r.s2s.databag.set(entry.dynamic_peer ? (entry.peer_id ?? "") : (entry.peer_gateway_ip ?? ""), entry);
-  r.routerId = randomUUID();
-  r.vmNumber++;
-  r.boots = 0;
-  await bootRouter(r);
-  r.setAccess();
+  const bag = [...vm.s2s.databag.values()];
+  vm.s2s = site2siteOf(r, vm);
+  for (const entry of bag) vm.s2s.databag.set(entry.dynamic_peer ? (entry.peer_id ?? "") : (entry.peer_gateway_ip ?? ""), entry);
+  vm.routerId = randomUUID();
+  vm.vmNumber += r.vmList.length;
+  vm.boots = 0;
+  vm.crashed = false;
+  vm.state = "Running";
+  await bootRouter(r, vm);
+  vm.setAccess(r.topo.publicIp, r.topo.publicInterface);
+}
+
+/**
+ * A plain VPC's router life-cycle (one VM; redundancy.ts has the pair's):
+ * - rebootRouter: the disk stays (every file under /etc), everything volatile goes — processes (charon, sshd, any
+ *   watcher), iptables, conntrack, XFRM state, /run — then the router boots: its standard firewall, strongSwan
+ *   (`ipsec start`, which runs charon's start-scripts), sshd with the same host key, and CloudStack's complete
+ *   configuration again (the data bag re-applied, CsNetfilters included). Resolves when SSH answers again.
+ * - stopRouter: the router is off (no process, no rule, no SA) until startRouter (a boot).
+ * - restartVPC with cleanup=true: a new router from the template in place of this one — a new namespace, a new
+ *   disk (no pushed file), a new SSH host key, a new router id — with the same public IP and tier, and the same
+ *   control address (see docs/local-cloud-router-life.md); CloudStack then sends it the complete configuration.
+ */
+export function singleLifecycle(r: NetnsRouter): RouterLifecycle {
+  const mine = (id: string, fn: () => Promise<void>): Promise<void> =>
+    id !== r.vms0.routerId ? Promise.reject(new Error(`router ${id} is not this router (${r.vms0.routerId})`)) : r.serial(fn);
+  return {
+    listRouters: (vpcId) => {
+      r.vpcId ??= vpcId;
+      return r.vpcId === vpcId ? [r.info()] : [];
+    },
+    rebootRouter: (id) =>
+      mine(id, async () => {
+        haltRouter(r);
+        await bootRouter(r);
+      }),
+    stopRouter: (id) =>
+      mine(id, async () => {
+        haltRouter(r);
+        r.vms0.state = "Stopped";
+      }),
+    startRouter: (id) => mine(id, async () => (r.vms0.state === "Running" ? undefined : bootRouter(r))),
+    restartVpc: (vpcId, cleanup) =>
+      vpcId !== r.vpcId ? Promise.resolve() : r.serial(async () => (cleanup ? recreateRouter(r) : void r.reconfigurations.push(await r.vms0.s2s.apply()))),
+  };
 }

@@ -120,14 +120,19 @@ export class Topology {
     await run(["ip", "-n", nsB, "link", "set", ifB, "up"]);
   }
 
-  async build(): Promise<void> {
+  /** `withoutVr`: the internet, guest and branch parts only (a redundant pair's VMs are wired by pair-topology.ts). */
+  async build(options: { withoutVr?: boolean } = {}): Promise<void> {
     const guestPrefix = this.guestCidr.split("/")[1];
     await this.ns(this.inet, true);
-    await this.ns(this.vr, true);
+    if (!options.withoutVr) await this.ns(this.vr, true);
     await this.ns(this.guest, false);
     await run(["ip", "-n", this.inet, "link", "add", "br0", "type", "bridge"]);
     await run(["ip", "-n", this.inet, "addr", "add", `${INET_BRIDGE_GW}/24`, "dev", "br0"]);
     await run(["ip", "-n", this.inet, "link", "set", "br0", "up"]);
+    if (options.withoutVr) {
+      for (const b of this.branches.values()) await this.buildBranch(b);
+      return;
+    }
     await this.link(this.inet, "vr0", "198.51.100.1/24", this.vr, this.publicInterface, `${this.publicIp}/24`);
     await run(["ip", "-n", this.vr, "route", "add", "default", "via", "198.51.100.1"]);
     await this.link(this.vr, "eth2", `${hostIn(this.guestCidr, 1)}/${guestPrefix}`, this.guest, "eth0", `${this.guestHostIp}/${guestPrefix}`);

@@ -10,6 +10,9 @@
  *     (`deletevpn`); a removed dynamic peer gets the renderer's removal;
  *   - the firewall pass is CsNetfilters.compare over the tuples of all entries (vr-netfilter.ts).
  * Only `ipsec.vpn-*` (and, natively, the dynamic peers' `s2s-*`) files are touched: that is CloudStack's glob.
+ * On the BACKUP of a redundant pair (`ipsecRunning` false: CsRedundant.set_backup stopped ipsec) the files and the
+ * firewall pass are done and no `ipsec` command runs: nothing is loaded until set_primary's `ipsec restart`
+ * (docs/local-cloud-router-life.md says where real CloudStack differs).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +28,8 @@ export interface Reconfiguration {
   commands: { command: string; code: number }[];
   firewall: NetfilterChange;
   staleRemoved: string[];
+  /** The VM's ipsec was stopped (a BACKUP): files and firewall only, no `ipsec` command ran. */
+  ipsecStopped?: true;
 }
 
 export class VrSite2Site {
@@ -39,6 +44,8 @@ export class VrSite2Site {
     private readonly publicIp: string,
     private readonly publicInterface: string,
     private readonly log: (line: string) => void,
+    /** Whether charon runs on this VM; a plain VR always has it (undefined). */
+    private readonly ipsecRunning?: () => boolean,
   ) {}
 
   private write(path: string, content: string, mode: number): boolean {
@@ -61,6 +68,8 @@ export class VrSite2Site {
    */
   async apply(bag?: Site2SiteVpnDataBag): Promise<Reconfiguration> {
     const out: Reconfiguration = { commands: [], firewall: { added: [], deleted: [] }, staleRemoved: [] };
+    const live = this.ipsecRunning?.() ?? true;
+    if (!live) out.ipsecStopped = true;
     const key = bag ? dataBagKey(bag) : "";
     const removed = bag && !bag.create ? this.applied.get(key) : undefined;
     if (bag?.create) this.databag.set(key, structuredClone(bag));
@@ -76,7 +85,8 @@ export class VrSite2Site {
       }
       const render = renderVr(entry, { publicInterface: this.publicInterface, ...(this.applied.has(k) ? { previous: this.applied.get(k)! } : {}) });
       for (const f of render.files) this.write(f.path, f.content, f.mode);
-      if (entry.dynamic_peer) {
+      if (!live) confips.delete(entry.peer_gateway_ip ?? "");
+      else if (entry.dynamic_peer) {
         if (render.commands.length > 0) {
           const r = await this.vr.sh(`set -e\n${render.commands.join("\n")}`, { allowFail: true, timeoutMs: 30_000 });
           out.commands.push({ command: render.commands.join("; "), code: r.code });
@@ -99,15 +109,17 @@ export class VrSite2Site {
     if (removed?.dynamic_peer) {
       const removal = renderVr(removed.create ? { ...removed, create: false } : removed, { publicInterface: this.publicInterface });
       for (const p of removal.removeFiles) this.vr.removeFile(p);
-      const r = await this.vr.sh(removal.commands.join("\n"), { allowFail: true, timeoutMs: 30_000 });
-      out.commands.push({ command: removal.commands.join("; "), code: r.code });
+      if (live) {
+        const r = await this.vr.sh(removal.commands.join("\n"), { allowFail: true, timeoutMs: 30_000 });
+        out.commands.push({ command: removal.commands.join("; "), code: r.code });
+      }
     }
     if (bag && !bag.create) this.applied.delete(key);
     for (const peer of confips) {
       // deletevpn(): down twice, remove both files, reload.
-      for (const command of [`ipsec down vpn-${peer}`, `ipsec down vpn-${peer}`]) await this.run(out, command, false);
+      if (live) for (const command of [`ipsec down vpn-${peer}`, `ipsec down vpn-${peer}`]) await this.run(out, command, false);
       for (const ext of ["conf", "secrets"]) this.vr.removeFile(`/etc/ipsec.d/ipsec.vpn-${peer}.${ext}`);
-      await this.run(out, "ipsec reload", false);
+      if (live) await this.run(out, "ipsec reload", false);
       out.staleRemoved.push(`ipsec.vpn-${peer}`);
     }
     out.firewall = this.netfilter.compare(tuples);

@@ -28,11 +28,12 @@ function keygen(file: string): void {
  * Fresh keys at `<base>.host_ed25519` and `<base>.login_ed25519` (private halves 0600). `keepLogin`: only a new
  * host key (a re-created router: CloudStack injects the same management key into every router it makes).
  */
-export function createSshdKeys(base: string, options: { keepLogin?: boolean } = {}): SshdKeys {
+export function createSshdKeys(base: string, options: { keepLogin?: boolean; loginKeyFile?: string } = {}): SshdKeys {
   const hostKeyFile = `${base}.host_ed25519`;
-  const loginKeyFile = `${base}.login_ed25519`;
+  // `loginKeyFile`: another VM's login key (the second VM of a redundant pair gets the same injected key).
+  const loginKeyFile = options.loginKeyFile ?? `${base}.login_ed25519`;
   keygen(hostKeyFile);
-  if (!options.keepLogin || !existsSync(loginKeyFile)) keygen(loginKeyFile);
+  if (options.loginKeyFile === undefined && (!options.keepLogin || !existsSync(loginKeyFile))) keygen(loginKeyFile);
   const fp = runSync(["ssh-keygen", "-l", "-E", "sha256", "-f", `${hostKeyFile}.pub`]).stdout.split(" ")[1];
   if (!fp?.startsWith("SHA256:")) throw new Error(`netns VR: cannot read the fingerprint of ${hostKeyFile}.pub`);
   return { hostKeyFile, hostKeyFingerprint: fp, loginKeyFile };

@@ -110,6 +110,9 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     expect(ownFiles()).toEqual([]);
     expect(healFiles()).toEqual([]);
     const after = lab.observe();
+    // The last peer took the push's record and own chains with it.
+    expect(Object.keys(after.files)).not.toContain("s2s-state.json");
+    expect(after.iptables).not.toContain("S2S_DYN");
     expect(after.files["ipsec.vpn-203.0.113.99.conf"]).toBe(before.files["ipsec.vpn-203.0.113.99.conf"]);
     expect(after.loaded.filter((l) => l.includes("vpn-203.0.113.99"))).toEqual(before.loaded.filter((l) => l.includes("vpn-203.0.113.99")));
     expect(s.host.output()).not.toMatch(new RegExp(`${TEST_PSK}|${OTHER_PSK}|BEGIN OPENSSH PRIVATE KEY`));
@@ -212,6 +215,7 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
       // delete: both routers are back to what CloudStack left there
       await s.conn.destroy("conn-pair");
       for (const l of [p, b]) expect(files(l)).toEqual([]);
+      for (const l of [p, b]) expect(l.run(["iptables-save"])).not.toContain("S2S_DYN");
       await s.cgw.destroy("cgw-pair");
       await s.vgw.destroy("vgw-pair");
     } finally {

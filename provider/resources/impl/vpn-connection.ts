@@ -14,7 +14,7 @@ import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "
 import { gatewayConnectionName, peerStatusOnRouters, pushConnectionToRouters, withRouters, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
-import { HostKeyMismatchError, routerCoverageProblem, type RouterSet } from "../../push";
+import { HostKeyMismatchError, removeEmptyPushState, routerCoverageProblem, type RouterSet } from "../../push";
 import { hostKeyDrift, idsOf, routerIdsOf, routersOf, vpnGatewayGone } from "./router-identity";
 
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
@@ -188,7 +188,11 @@ export async function deleteResource(ctx: ProviderContext, id: string, props: Pr
     const target = pushTarget(props);
     try {
       // Never partial: a peer left on an unreachable router would still be trusted there.
-      await withRouters({ ...target.ssh, allowPartialPush: false }, undefined, (set) => pushConnectionToRouters(set, target, false));
+      await withRouters({ ...target.ssh, allowPartialPush: false }, undefined, async (set) => {
+        await pushConnectionToRouters(set, target, false);
+        // The last peer takes the push's record and own chains with it: the router is left as CloudStack made it.
+        for (const t of set.targets()) await removeEmptyPushState(t.host);
+      });
     } catch (e) {
       // The VPC or its VPN gateway is gone from CloudStack: so is the router, and everything pushed there.
       if (await withClient(ctx, (client) => vpnGatewayGone(client, String(props.vpnGatewayId))).catch(() => false)) return;

@@ -5,7 +5,8 @@
  *   S2S_GATEWAY_SSH_FILE=FILE    the same, from the environment
  *   S2S_GATEWAY_SSH='{…}'         the document itself (JSON/YAML text), from the environment
  * The document is the VpnGateway's `ssh` object (model/gateway-access.ts); `privateKeyFile` (a path, relative to
- * the document's folder) may stand in for `privateKey`, in `jump` too. Optional `publicInterface` beside them.
+ * the document's folder) may stand in for `privateKey`, in `jump` and `secondRouter` (a redundant VPC's other
+ * router) too. Optional `publicInterface` beside them.
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -41,6 +42,7 @@ function withKeys(doc: Record<string, unknown>, baseDir: string, source: string,
     delete out.privateKeyFile;
   }
   if (out.jump && typeof out.jump === "object") out.jump = withKeys(out.jump as Record<string, unknown>, baseDir, source, `${prefix}jump.`);
+  if (out.secondRouter && typeof out.secondRouter === "object") out.secondRouter = withKeys(out.secondRouter as Record<string, unknown>, baseDir, source, `${prefix}secondRouter.`);
   return out;
 }
 

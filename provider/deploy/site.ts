@@ -76,7 +76,7 @@ export async function pushSite(ctx: DeployContext, site: SiteSpec, psk: string):
   const session = sessionFor(ctx, site);
   const set = await session.routers(ctx.client, vpcId);
   const result = await pushGatewayPeer(set, peer, psk);
-  if (result.changed) actions.push(`pushed dynamic peer ${peerName(peer)} to the router${set.pair ? "s" : ""} ${targetsOf(set)} (${Math.round(result.durationMs)} ms)`);
+  if (result.changed) actions.push(`pushed dynamic peer ${peerName(peer)} to ${targetsOf(set)} (${Math.round(result.durationMs)} ms)`);
   return { site: site.name, path, changed: actions.length > 0, actions, warnings: [...result.warnings, ...set.unreachableLines()] };
 }
 
@@ -92,10 +92,11 @@ export async function unpushSite(ctx: DeployContext, site: SiteSpec): Promise<Si
   const peer = gatewayPeer(ctx, site, vgw.publicip);
   const set = await sessionFor(ctx, site).routers(ctx.client, vpcId);
   const removed = await removeGatewayPeer(set, peer);
-  return done(removed ? [`removed dynamic peer ${peerName(peer)} from the router${set.pair ? "s" : ""} ${targetsOf(set)}`] : [], `nothing to remove: the router${set.pair ? "s" : ""} ${targetsOf(set)} ${set.pair ? "do" : "does"} not hold ${peerName(peer)}`);
+  return done(removed ? [`removed dynamic peer ${peerName(peer)} from ${targetsOf(set)}`] : [], `nothing to remove: ${targetsOf(set)} ${set.pair ? "do" : "does"} not hold ${peerName(peer)}`);
 }
 
-const targetsOf = (set: RouterSet): string => set.sessions.map((s) => s.name).join(" and ");
+/** `router r-4-VM (root@…)` as CloudStack names it, else `the router root@…`; both routers of a pair. */
+const targetsOf = (set: RouterSet): string => set.sessions.map((s) => (s.label ? s.name : `the router ${s.name}`)).join(" and ");
 
 interface RouterDrift {
   name: string;

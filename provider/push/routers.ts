@@ -123,3 +123,25 @@ export async function withRouters<T>(ssh: SshAccessSpec, routers: readonly Cloud
     await set.close();
   }
 }
+
+/**
+ * For reading a VPC's live state (`status`, `doctor`): the router that carries the tunnels — of a redundant pair,
+ * the one whose strongSwan runs (the PRIMARY); the other may be down. A single router is used as it is.
+ */
+export async function withActiveRouter<T>(ssh: SshAccessSpec, fn: (host: GatewayHost, name: string) => Promise<T>): Promise<T> {
+  const set = await RouterSet.open(ssh.secondRouter ? { ...ssh, allowPartialPush: true } : ssh);
+  try {
+    const reachable = set.sessions.filter((s) => s.host);
+    let active = reachable[0]!;
+    for (const s of reachable) {
+      const r = await s.host!.exec("ipsec statusall");
+      if (!(r.code === 3 && r.stdout.trim() === "")) {
+        active = s;
+        break;
+      }
+    }
+    return await fn(active.host!, active.name);
+  } finally {
+    await set.close();
+  }
+}

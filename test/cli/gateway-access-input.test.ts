@@ -53,6 +53,18 @@ describe("gateway access input (file or environment, never argv)", () => {
     }
   });
 
+  it("reads a redundant pair: secondRouter with its own privateKeyFile (checked like the first), or inheriting the first's key", () => {
+    const d = dir();
+    writeFileSync(join(d, "id"), KEY, { mode: 0o600 });
+    writeFileSync(join(d, "id2"), KEY.replace("secretkeymaterial", "otherkeymaterial"), { mode: 0o600 });
+    writeFileSync(join(d, "gw.yaml"), `host: 169.254.0.2\nprivateKeyFile: id\nhostKey: "${PIN}"\nsecondRouter:\n  host: 169.254.0.3\n  privateKeyFile: id2\n  hostKey: "SHA256:${"B".repeat(43)}"\n`, { mode: 0o600 });
+    const a = loadGatewayAccess(join(d, "gw.yaml"), {});
+    expect(a?.ssh.secondRouter).toEqual({ host: "169.254.0.3", privateKey: expect.stringContaining("otherkeymaterial"), hostKey: `SHA256:${"B".repeat(43)}` });
+    chmodSync(join(d, "id2"), 0o644);
+    expect(() => loadGatewayAccess(join(d, "gw.yaml"), {})).toThrow(/secondRouter\.privateKeyFile.*chmod 600/);
+    expect(() => loadGatewayAccess(undefined, { S2S_GATEWAY_SSH: JSON.stringify({ host: "h", privateKey: KEY, hostKey: PIN, secondRouter: { host: "h2", hostKey: "nope" } }) })).toThrow(/ssh\.secondRouter\.hostKey/);
+  });
+
   it("returns undefined when nothing is given", () => {
     expect(loadGatewayAccess(undefined, {})).toBeUndefined();
   });

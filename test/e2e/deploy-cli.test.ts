@@ -39,7 +39,7 @@ describeE2e("push / unpush / reconcile CLI against the local cloud's netns route
     const first = await cli("push", site);
     expect(first, first.stderr).toMatchObject({ code: 0 });
     expect(first.stdout).toMatch(/site one: created VPN gateway .* for VPC/);
-    expect(first.stdout).toMatch(/site one: pushed dynamic peer s2s-one-example-com-[0-9a-f]{8} to the router root@/);
+    expect(first.stdout).toMatch(/site one: pushed dynamic peer s2s-one-example-com-[0-9a-f]{8} to router r-\d+-VM \(root@/);
     const client = new cs.CloudStackClient({ apiUrl: env.cloud.url, ...env.cloud.admin, env: {} });
     expect((await cs.findVpnGatewayByVpc(client, env.cloud.seededVpc.id))?.publicip).toBe(env.router.access.publicIp);
     client.close();
@@ -96,9 +96,9 @@ describeE2e("push / unpush / reconcile CLI against the local cloud's netns route
     expect(dcGone.stdout).toMatch(/site dc: deleted connection .*\nsite dc: deleted customer gateway dc/);
     expect(await cli("unpush", dc)).toMatchObject({ code: 0, stdout: "site dc: nothing to remove: no customer gateway named dc\n" });
     const oneGone = await cli("unpush", site);
-    expect(oneGone, oneGone.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^site one: removed dynamic peer s2s-one-example-com-[0-9a-f]{8} from the router/) });
+    expect(oneGone, oneGone.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^site one: removed dynamic peer s2s-one-example-com-[0-9a-f]{8} from router r-\d+-VM \(root@/) });
     expect(await env.leftovers()).toEqual({ files: [], rules: [], connections: [] });
-    expect(await cli("unpush", site)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^site one: nothing to remove: the router .* does not hold s2s-one-example-com-/) });
+    expect(await cli("unpush", site)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^site one: nothing to remove: router r-\d+-VM \(root@.* does not hold s2s-one-example-com-/) });
   });
 
   it("exit codes for bad input: push without the PSK's variable is 2 naming it; reconcile of an invalid file is 1", async () => {

@@ -12,7 +12,9 @@
  *   lands on the reachable one and names the gap; the router, started again as BACKUP, is repaired by the next push;
  * - removing the last peers removes the self-healing parts from both routers.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import * as cs from "../../provider/cloudstack";
 import { startLocalCloud, type LocalCloud } from "../../provider/local-cloud";
@@ -26,6 +28,7 @@ import { namespacePids } from "./lab/cleanup";
 import { waitUp } from "./lab/checks";
 import { waitFor } from "./lab/exec";
 import { bagOf, dynamicSite, newPsk, peerRenderOf } from "./lab/sites";
+import { run } from "../cli/capture";
 import { describeE2e } from "./lab/suite";
 
 const BRANCHES = {
@@ -182,6 +185,43 @@ describeE2e("pushed dynamic peers on a redundant VPC (two netns router VMs, VRRP
     expect(repaired.results.map((r) => r.changed).sort()).toEqual([false, true]);
     for (const vm of [restarted, second]) expect((await onRouter(vm, (h) => inspect(h, last))).inSync, vm.name).toBe(true);
     await pingsCross("one");
+  });
+
+  it("the CLI: `push` of a site file goes to both routers; `reconcile` repairs a router whose files were wiped (exit 2, naming it), then exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "s2s-pair-"));
+    try {
+      const access = join(dir, "gateway-ssh.json");
+      writeFileSync(access, JSON.stringify({ host: first.access.sshHost, hostKey: first.access.hostKey, privateKeyFile: first.access.privateKeyFile, secondRouter: { host: second.access.sshHost, hostKey: second.access.hostKey } }), { mode: 0o600 });
+      const credentials = join(dir, "credentials.json");
+      writeFileSync(credentials, JSON.stringify({ url: cloud.url, apiKey: cloud.admin.apiKey, secretKey: cloud.admin.secretKey }), { mode: 0o600 });
+      const siteFile = join(dir, "four.json");
+      writeFileSync(siteFile, JSON.stringify({ name: "four", vpnGateway: { vpcId: cloud.seededVpc.id, vpcCidr: cloud.seededVpc.cidr }, customerGateway: { peer: { type: "dynamic", remoteId: "four@example.com", allowedSourceCidrs: ["203.0.113.32/28"] }, cidrList: ["192.168.44.0/24"], ipsecPsk: { env: "FOUR_PSK" } } }));
+      const env = { FOUR_PSK: newPsk() };
+      const cli = (...argv: string[]) => run([...argv, "--credentials-file", credentials, "--gateway-ssh", access], env);
+      const pushed = await cli("push", siteFile);
+      expect(pushed, pushed.stderr).toMatchObject({ code: 0 });
+      expect(pushed.stdout).toMatch(new RegExp(`pushed dynamic peer s2s-four-example-com-[0-9a-f]{8} to router ${first.name} \\(root@${first.access.sshHost.replace(/\./g, "\\.")}:3922\\) and router ${second.name}`));
+      expect(await cli("reconcile", siteFile)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^site four: in sync\n/) });
+      // `status` reads the router that carries the tunnels: the PRIMARY (here the second VM, after the failover),
+      // although the access document names the BACKUP first
+      expect(router.primary()?.id).toBe(second.id);
+      const status = await run(["status", "--gateway-ssh", access], {});
+      expect(status.stdout).toMatch(/^s2s-one-example-com-\S+: HEALTHY/m);
+      expect(status.stdout).toMatch(/^s2s-two-example-com-\S+: HEALTHY/m);
+      // WHEN one router of the pair loses the peer's files (a re-created BACKUP, say)
+      const current = router.vms().find((v) => v.redundantState === "BACKUP")!;
+      const ipsecD = join(router.vmList.find((v) => v.routerId === current.id)!.vr.dir, "etc", "ipsec.d");
+      for (const f of readdirSync(ipsecD).filter((n) => n.startsWith("s2s-four-example-com-"))) rmSync(join(ipsecD, f));
+      const repaired = await cli("reconcile", siteFile);
+      expect(repaired.code, repaired.stdout + repaired.stderr).toBe(2);
+      expect(repaired.stdout).toContain(`drift: router ${current.name} (root@${current.access.sshHost}:3922): /etc/ipsec.d/s2s-four-example-com-`);
+      expect(await cli("reconcile", siteFile)).toMatchObject({ code: 0 });
+      const removed = await cli("unpush", siteFile);
+      expect(removed, removed.stderr).toMatchObject({ code: 0, stdout: expect.stringContaining("removed dynamic peer s2s-four-example-com-") });
+      for (const vm of router.vms()) expect((await onRouter(vm, (h) => h.list("/etc/ipsec.d"))).filter((n) => n.startsWith("s2s-four")), vm.name).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("removing the last peers removes the self-healing parts from both routers", async () => {

@@ -21,6 +21,8 @@ export interface SshAccessSpec extends SshEndpointSpec {
   secondRouter?: SecondRouterSpec;
   /** With `secondRouter`: push to the router that answers when the other cannot be reached (recorded out of sync). */
   allowPartialPush?: boolean;
+  /** Accept a router's new host key when CloudStack reports that router as re-created (see the schema). */
+  acceptRecreatedRouterKey?: boolean;
 }
 
 /** The second router of a pair: its own address, port and host key; login key, user and jump as the first's unless given. */
@@ -62,6 +64,7 @@ export function gatewayAccessSchema() {
       .extend({
         jump: sshEndpointSchema().optional().meta({ description: "A hop first (usually the hypervisor host)." }),
         secondRouter: secondRouterSchema().optional().meta({ description: "A redundant VPC's other router (fields below): every push goes to both routers in one transaction, both or neither. Required when listRouters shows two routers for the VPC." }),
+        acceptRecreatedRouterKey: z.boolean().optional().meta({ description: "Opt-in: when a router presents a host key other than its pin, accept that key only if CloudStack's listRouters shows the router at this control address with an id other than every router id recorded at the last successful push (a router re-created by `restartVPC` with cleanup), and record it (`acceptedHostKeys`, used for that router until the pin is updated). Makes CloudStack's API (an admin key: listRouters) the authority for the new key; never applies to a first push, a refresh or an unchanged router id. @default false: a changed key is refused until re-pinned" }),
         allowPartialPush: z.boolean().optional().meta({ description: "With `secondRouter`: when one router of the pair cannot be reached (connection refused or timed out; never a refused host key), push to the other and record the unreachable one as out of sync (`gatewayInSync: false`, naming it); the next push repairs it. @default false: the push fails, naming the router" }),
       })
       .optional()
@@ -110,7 +113,7 @@ export function gatewayAccessIssues(input: { publicInterface?: unknown; ssh?: un
  * key, user and jump inherited from the first unless it gives its own). Each is a plain single-router spec.
  */
 export function routerAccesses(ssh: SshAccessSpec): SshAccessSpec[] {
-  const { secondRouter, allowPartialPush: _partial, ...first } = ssh;
+  const { secondRouter, allowPartialPush: _partial, acceptRecreatedRouterKey: _accept, ...first } = ssh;
   if (!secondRouter) return [first];
   const jump = secondRouter.jump ?? first.jump;
   const second: SshAccessSpec = {

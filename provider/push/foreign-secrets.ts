@@ -20,13 +20,18 @@ export interface ForeignSecret {
 const FOREIGN_FILE = /^(?!s2s-)[A-Za-z0-9._-]+\.secrets$/;
 
 /**
- * Prints `file<TAB>selectors` per secret line: the text before the first ` : ` (strongSwan's own separator), so the
- * key, which follows it, never leaves the gateway. Comments, includes and blank lines are skipped.
+ * Prints `file<TAB>selectors` per secret line: the text before the first whitespace-delimited `:` (strongSwan's own
+ * separator), so the key, which follows it, never leaves the gateway — even a key that itself holds ` : PSK`.
+ * Comments, includes, blank lines and continuation lines (a key on the next line) are skipped. `paths` are fixed
+ * strings or globs the remote shell expands; nothing from the gateway is ever put into the command.
  */
-function selectorsCommand(files: readonly string[]): string {
-  const program = String.raw`/^[[:space:]]*(#|include[[:space:]]|$)/ { next } { i = index($0, " : "); if (i == 0) { if ($0 ~ /^[[:space:]]*:/) print FILENAME "\t"; next } print FILENAME "\t" substr($0, 1, i - 1) }`;
-  return `awk '${program}' ${files.join(" ")} 2>/dev/null; true`;
+export function selectorsCommand(paths: readonly string[]): string {
+  const program = String.raw`/^[ 	]*(#|include[ 	]|$)/ { next } /^[ 	]*:/ { print FILENAME "	"; next } { i = match($0, /[ 	]:([ 	]|$)/); if (i > 0) print FILENAME "	" substr($0, 1, i - 1) }`;
+  return `awk '${program}' ${paths.join(" ")} 2>/dev/null; true`;
 }
+
+/** Every secret's selectors on the router, own files included (what `doctor` compares a branch's ID with). */
+export const ALL_SECRET_SELECTORS = selectorsCommand(["/etc/ipsec.secrets", `${IPSEC_DIR}/*.secrets`]);
 
 /** Splits a selector list the way stroke does: whitespace-separated, double quotes keep a DN together. */
 export function splitSelectors(text: string): string[] {

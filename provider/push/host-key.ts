@@ -12,9 +12,11 @@ export class HostKeyMismatchError extends Error {
     readonly expected: string,
     readonly presented: string,
     readonly presentedType: string,
+    /** Why an opt-in did not apply (appended to the message). */
+    readonly note?: string,
   ) {
     super(
-      `ssh ${target}: host key refused: \`${field}\` pins ${expected}, the server presented ${presented} (${presentedType}). ` +
+      `ssh ${target}: host key refused: \`${field}\` pins ${expected}, the server presented ${presented} (${presentedType}). ${note ? `${note}. ` : ""}` +
         "Nothing was sent. If the gateway was rebuilt or its key rotated, confirm the new fingerprint out of band " +
         `(on the gateway: \`ssh-keygen -lf /etc/ssh/ssh_host_${presentedType.replace(/^ssh-/, "")}_key.pub\`) and set \`${field}\` to ${presented}; otherwise treat this as an interception attempt`,
     );

@@ -18,4 +18,4 @@ export { parseStateFile, StateFileError } from "./remote-state";
 export { STATE_PATH } from "./gateway-state";
 export { withGateway } from "./session";
 export { removeEmptyPushState } from "./teardown";
-export { routerCoverageProblem, routerLabel, RouterSet, withRouters, type CloudRouter, type RouterSession } from "./routers";
+export { routerCoverageProblem, routerLabel, RouterSet, withActiveRouter, withRouters, type AcceptedHostKey, type CloudRouter, type KeyTrust, type RouterSession } from "./routers";

@@ -1,13 +1,14 @@
 /**
  * Reads what `doctor` and `status` need from a router over the push's access (read-only): `ipsec statusall`, the
- * tail of the charon log, the identities the secrets are keyed by (the keys never leave the router: a sed on the
- * router prints only what precedes `: PSK`), two counted snapshots of the filter table, and the push's record
+ * tail of the charon log, the identities the secrets are keyed by (the keys never leave the router: the push's
+ * selector reader prints only what precedes strongSwan's first ` : `), two counted snapshots of the filter table, and the push's record
  * compared with the router (inspect()).
  */
 import type { RouterView } from "../doctor/live";
 import { firstLines } from "./errors";
 import type { GatewayHost } from "./gateway-host";
 import { STATE_PATH } from "./gateway-state";
+import { ALL_SECRET_SELECTORS } from "./foreign-secrets";
 import { inspect } from "./inspect";
 import { parseStateFile } from "./remote-state";
 
@@ -27,8 +28,6 @@ export interface RouterViewOptions {
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
-// Prints the selectors of `<selectors> : PSK …` lines and nothing after the colon, so no key is ever sent back.
-const SECRET_IDS = String.raw`sed -n 's/^[[:space:]]*\(.*[^[:space:]]\)[[:space:]][[:space:]]*:[[:space:]]*PSK.*$/\1/p' /etc/ipsec.secrets /etc/ipsec.d/*.secrets 2>/dev/null; true`;
 
 async function must(host: GatewayHost, command: string): Promise<string> {
   const r = await host.exec(command);
@@ -48,7 +47,12 @@ export async function readRouterView(host: GatewayHost, options: RouterViewOptio
   const status = await must(host, "ipsec statusall");
   const logRun = await host.exec(`tail -n ${lines} ${logPath}`);
   const log = logRun.code === 0 ? logRun.stdout : "";
-  const secretIds = (await must(host, SECRET_IDS)).split("\n").map((l) => l.trim()).filter(Boolean);
+  // The selector text of each secret as written (quotes kept), without the file name.
+  const secretIds = (await must(host, ALL_SECRET_SELECTORS))
+    .split("\n")
+    .filter((l) => l.includes("\t"))
+    .map((l) => l.slice(l.indexOf("\t") + 1).trim())
+    .filter(Boolean);
   let drift: RouterView["drift"];
   let pushedConnections: string[] | undefined;
   if (options.drift !== false) {

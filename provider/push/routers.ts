@@ -43,6 +43,35 @@ export function routerLabel(access: SshAccessSpec, routers: readonly CloudRouter
   return r ? `router ${r.name ?? r.id}` : undefined;
 }
 
+/** A router's host key accepted under `acceptRecreatedRouterKey` (not secret: a fingerprint). */
+export interface AcceptedHostKey {
+  /** The access's `host:port` it applies to. */
+  target: string;
+  routerId: string;
+  routerName?: string;
+  fingerprint: string;
+}
+
+/** What decides a key other than the pin (only under `ssh.acceptRecreatedRouterKey` for new acceptances). */
+export interface KeyTrust {
+  /** Keys accepted earlier (a resource's `acceptedHostKeys`): used for their router while it presents them. */
+  accepted?: readonly AcceptedHostKey[];
+  /** Router ids recorded at the last successful push; without them (first push, refresh) nothing new is accepted. */
+  recordedRouterIds?: readonly string[];
+}
+
+const targetOf = (a: SshAccessSpec): string => `${a.host}:${a.port ?? 3922}`;
+
+/**
+ * The router CloudStack reports at this access's control address, when its id is none of the recorded ones: a
+ * re-created router. A single-router VPC whose control address is not listed (reached another way) counts too.
+ */
+function recreatedRouter(access: SshAccessSpec, pair: boolean, routers: readonly CloudRouter[] | undefined, recorded: readonly string[] | undefined): CloudRouter | undefined {
+  if (!routers || !recorded || recorded.length === 0) return undefined;
+  const here = routers.find((r) => r.linklocalip === access.host) ?? (!pair && routers.length === 1 ? routers[0] : undefined);
+  return here && !recorded.includes(here.id) ? here : undefined;
+}
+
 export interface RouterSession {
   access: SshAccessSpec;
   label?: string;
@@ -51,6 +80,8 @@ export interface RouterSession {
   host?: GatewayHost;
   /** Why it could not be reached (only with `allowPartialPush`). */
   unreachable?: string;
+  /** The host key this session trusted instead of the pin (accepted now or earlier). */
+  accepted?: AcceptedHostKey;
 }
 
 /** A failed connection that may mean "the router is down" (never a refused host key or a refused login key). */
@@ -70,13 +101,31 @@ export class RouterSet {
    * Connects to every router (in parallel). A router that cannot be reached fails the whole set with an error naming
    * it — unless the spec allows a partial push and another router answered; a refused host key always fails.
    */
-  static async open(ssh: SshAccessSpec, routers?: readonly CloudRouter[], connect: (a: SshAccessSpec) => Promise<GatewayHost> = connectAccess): Promise<RouterSet> {
+  static async open(ssh: SshAccessSpec, routers?: readonly CloudRouter[], connect: (a: SshAccessSpec) => Promise<GatewayHost> = connectAccess, trust: KeyTrust = {}): Promise<RouterSet> {
     const accesses = routerAccesses(ssh);
     const sessions: RouterSession[] = accesses.map((access) => {
       const label = routerLabel(access, routers);
       return { access, name: label ? `${label} (${sshTarget(access)})` : sshTarget(access), ...(label ? { label } : {}) };
     });
-    const results = await Promise.allSettled(accesses.map((a) => connect(a)));
+    const pair = accesses.length > 1;
+    // A key other than the pin: one accepted earlier for this router, or (opt-in) a router CloudStack reports as new.
+    const connectTrusting = async (a: SshAccessSpec, session: RouterSession): Promise<GatewayHost> => {
+      try {
+        return await connect(a);
+      } catch (e) {
+        if (!(e instanceof HostKeyMismatchError)) throw e;
+        const earlier = trust.accepted?.find((k) => k.target === targetOf(a) && k.fingerprint === e.presented);
+        const fresh = !earlier && ssh.acceptRecreatedRouterKey ? recreatedRouter(a, pair, routers, trust.recordedRouterIds) : undefined;
+        if (!earlier && !fresh) {
+          if (!ssh.acceptRecreatedRouterKey) throw e;
+          throw new HostKeyMismatchError(e.target, e.field, e.expected, e.presented, e.presentedType, "`acceptRecreatedRouterKey` is set, but CloudStack does not report a re-created router at this address (its listRouters id is one recorded at the last push, or unknown), so the key is not accepted");
+        }
+        const host = await connect({ ...a, hostKey: e.presented });
+        session.accepted = earlier ?? { target: targetOf(a), routerId: fresh!.id, ...(fresh!.name ? { routerName: fresh!.name } : {}), fingerprint: e.presented };
+        return host;
+      }
+    };
+    const results = await Promise.allSettled(accesses.map((a, i) => connectTrusting(a, sessions[i]!)));
     results.forEach((r, i) => {
       if (r.status === "fulfilled") sessions[i]!.host = r.value;
     });
@@ -104,6 +153,11 @@ export class RouterSet {
     return this.sessions.flatMap((s) => (s.host ? [{ host: s.host, ...(s.label ? { label: s.label } : {}) }] : []));
   }
 
+  /** Host keys trusted instead of a pin (accepted now under `acceptRecreatedRouterKey`, or earlier). */
+  acceptedKeys(): AcceptedHostKey[] {
+    return this.sessions.flatMap((s) => (s.accepted ? [s.accepted] : []));
+  }
+
   /** Drift lines for routers left out because they could not be reached (`allowPartialPush`). */
   unreachableLines(): string[] {
     return this.sessions.flatMap((s) => (s.unreachable ? [`${s.name}: not reached (${s.unreachable}); it does not hold this push — the next push repairs it (allowPartialPush)`] : []));
@@ -115,8 +169,8 @@ export class RouterSet {
 }
 
 /** Opens the routers of `ssh`, runs `fn`, closes them. */
-export async function withRouters<T>(ssh: SshAccessSpec, routers: readonly CloudRouter[] | undefined, fn: (set: RouterSet) => Promise<T>): Promise<T> {
-  const set = await RouterSet.open(ssh, routers);
+export async function withRouters<T>(ssh: SshAccessSpec, routers: readonly CloudRouter[] | undefined, fn: (set: RouterSet) => Promise<T>, trust: KeyTrust = {}): Promise<T> {
+  const set = await RouterSet.open(ssh, routers, connectAccess, trust);
   try {
     return await fn(set);
   } finally {

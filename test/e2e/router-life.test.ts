@@ -18,7 +18,7 @@ import { startLocalCloud, type LocalCloud } from "../../provider/local-cloud";
 import { NetnsRouter } from "../../provider/local-cloud/netns";
 import { ContinuousPing } from "../../provider/local-cloud/netns/ping";
 import type { SiteSpec } from "../../provider/model/site";
-import { connectSshGateway, HostKeyMismatchError, inspect, pushPeer, STATE_PATH, type PushState, type SshGatewayHost } from "../../provider/push";
+import { connectSshGateway, HostKeyMismatchError, inspect, pushPeer, RouterSet, STATE_PATH, type PushState, type SshGatewayHost } from "../../provider/push";
 import { dynamicConnectionName } from "../../provider/render/names";
 import { parseOwnFirewall } from "../../provider/render/push-firewall";
 import { firewallProblems } from "../../provider/push/gateway-state";
@@ -156,6 +156,15 @@ describeE2e("pushed dynamic peers through the router's life (netns VR, local clo
     const refused = await connect(oldPin).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(HostKeyMismatchError);
     expect((refused as Error).message).toContain(`set \`hostKey\` to ${router.access.hostKey}`);
+    // The opt-in (ssh.acceptRecreatedRouterKey) takes the new key only against the ids of the last push: CloudStack's
+    // listRouters shows a router id the last push did not record. With the new id recorded, the same key is refused.
+    const ssh = { host: router.access.sshHost, port: 3922, privateKey: readFileSync(router.access.privateKeyFile, "utf8"), hostKey: oldPin, acceptRecreatedRouterKey: true };
+    const listed = await cs.listRouters(client, { vpcId: cloud.seededVpc.id });
+    const notNew = await RouterSet.open(ssh, listed, undefined, { recordedRouterIds: [now.id] }).catch((e: unknown) => e);
+    expect((notNew as Error).message).toMatch(/host key refused: .*CloudStack does not report a re-created router at this address/);
+    const accepted = await RouterSet.open(ssh, listed, undefined, { recordedRouterIds: [old.id] });
+    expect(accepted.acceptedKeys()).toEqual([{ target: `${router.access.sshHost}:3922`, routerId: now.id, routerName: now.name, fingerprint: router.access.hostKey }]);
+    await accepted.close();
     host = await connect(router.access.hostKey);
     expect(await host.readFile(STATE_PATH)).toBeUndefined();
     for (const b of ["mob", "still"] as const) await push(b);

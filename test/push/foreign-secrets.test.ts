@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { siteToDataBag } from "../../provider/model/site";
-import { foreignSecretConflicts, parseForeignSecrets, splitSelectors } from "../../provider/push/foreign-secrets";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { foreignSecretConflicts, parseForeignSecrets, selectorsCommand, splitSelectors } from "../../provider/push/foreign-secrets";
 import { pushPeer, PushError } from "../../provider/push";
 import { dynamicSite } from "../helpers/sites";
 import { FakeGatewayHost } from "./helpers/fake-gateway-host";
@@ -63,5 +67,30 @@ describe("foreign secrets on the gateway", () => {
     const host = new FakeGatewayHost();
     host.foreignSelectors = "/etc/ipsec.d/ipsec.any.secrets\t198.51.100.10\n";
     await expect(pushPeer(host, { ...gw, bag: bag("a@example.com") })).resolves.toMatchObject({ changed: true });
+  });
+});
+
+describe("the selector reader run by the router's own awk (no key ever printed)", () => {
+  const KEYS = ["k1-never-printed", "k2 : PSK never-printed", "k3-never-printed", "k4-never-printed", "k5-never-printed"];
+  it("prints each line's selectors up to strongSwan's first separator, whatever the key holds, and skips comments, includes and continuation lines", () => {
+    const dir = mkdtempSync(join(tmpdir(), "s2s-secrets-"));
+    try {
+      writeFileSync(join(dir, "a.secrets"), [
+        "# a comment : PSK not-a-key",
+        "include /etc/ipsec.d/*.secrets",
+        `198.51.100.10 203.0.113.20 : PSK "${KEYS[0]}"`,
+        `@branch.example.com : PSK "${KEYS[1]}"`,
+        `"C=CH, O=x, CN=y"\t:\tPSK "${KEYS[2]}"`,
+        `: PSK "${KEYS[3]}"`,
+        "@wrapped.example.com : PSK",
+        `    "${KEYS[4]}"`,
+        "",
+      ].join("\n"), { mode: 0o600 });
+      const r = spawnSync("sh", ["-c", selectorsCommand([join(dir, "*.secrets")])], { encoding: "utf8" });
+      for (const k of KEYS) expect(r.stdout).not.toContain(k.split(" ")[0]);
+      expect(parseForeignSecrets(r.stdout).map((s) => s.selectors)).toEqual([["198.51.100.10", "203.0.113.20"], ["@branch.example.com"], ["C=CH, O=x, CN=y"], [], ["@wrapped.example.com"]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -164,4 +164,47 @@ describe("RouterSet and the access spec of a pair", () => {
     await expect(RouterSet.open(access({ allowPartialPush: true }), cloudRouters, connectWith(new Set(), new Set(["169.254.0.3"])))).rejects.toBeInstanceOf(HostKeyMismatchError);
     await expect(RouterSet.open(access({ allowPartialPush: true }), cloudRouters, connectWith(new Set(["169.254.0.2", "169.254.0.3"])))).rejects.toThrow(/cannot be reached either/);
   });
+
+  describe("acceptRecreatedRouterKey (opt-in)", () => {
+    const NEW = `SHA256:${"N".repeat(43)}`;
+    // The router at 169.254.0.2 now presents NEW; a connect pinned to NEW succeeds.
+    const rebuilt = async (a: SshAccessSpec): Promise<GatewayHost> => {
+      if (a.host === "169.254.0.2" && a.hostKey !== NEW) throw new HostKeyMismatchError(`root@${a.host}:3922`, "hostKey", a.hostKey, NEW, "ssh-ed25519");
+      return new FakeGatewayHost(`root@${a.host}:3922`);
+    };
+    const single = access({ secondRouter: undefined });
+    const oneRouter = (id: string) => [{ id, name: "r-9-VM", linklocalip: "169.254.0.2", state: "Running" }];
+
+    it("accepts the new key only when CloudStack reports a router id that the last push did not record, and says which", async () => {
+      const set = await RouterSet.open({ ...single, acceptRecreatedRouterKey: true }, oneRouter("new-id"), rebuilt, { recordedRouterIds: ["old-id"] });
+      expect(set.acceptedKeys()).toEqual([{ target: "169.254.0.2:3922", routerId: "new-id", routerName: "r-9-VM", fingerprint: NEW }]);
+      await set.close();
+    });
+
+    it("refuses it without the opt-in, for an unchanged router id, without recorded ids (first push, refresh) or without listRouters", async () => {
+      await expect(RouterSet.open(single, oneRouter("new-id"), rebuilt, { recordedRouterIds: ["old-id"] })).rejects.toThrow(/^ssh root@169\.254\.0\.2:3922: host key refused: `hostKey` pins SHA256:A+, the server presented SHA256:N+ \(ssh-ed25519\)\. Nothing was sent/);
+      for (const [routers, recorded] of [[oneRouter("old-id"), ["old-id"]], [oneRouter("new-id"), undefined], [undefined, ["old-id"]]] as const) {
+        const err = await RouterSet.open({ ...single, acceptRecreatedRouterKey: true }, routers, rebuilt, recorded ? { recordedRouterIds: recorded } : {}).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(HostKeyMismatchError);
+        expect((err as Error).message).toContain("CloudStack does not report a re-created router at this address");
+      }
+    });
+
+    it("in a pair, only the router CloudStack lists at that control address counts", async () => {
+      const routers = [
+        { id: "new-id", name: "r-9-VM", linklocalip: "169.254.0.9" },
+        { id: "r2", name: "r-5-VM", linklocalip: "169.254.0.3" },
+      ];
+      await expect(RouterSet.open(access({ acceptRecreatedRouterKey: true }), routers, rebuilt, { recordedRouterIds: ["old-id", "r2"] })).rejects.toBeInstanceOf(HostKeyMismatchError);
+    });
+
+    it("a key accepted earlier is used for that router while it presents it, with or without the opt-in; another key is refused", async () => {
+      const accepted = [{ target: "169.254.0.2:3922", routerId: "new-id", fingerprint: NEW }];
+      const set = await RouterSet.open(single, undefined, rebuilt, { accepted });
+      expect(set.acceptedKeys()).toEqual(accepted);
+      await set.close();
+      await expect(RouterSet.open(single, undefined, rebuilt, { accepted: [{ ...accepted[0]!, fingerprint: PIN2 }] })).rejects.toBeInstanceOf(HostKeyMismatchError);
+    });
+  });
 });
+

@@ -47,5 +47,6 @@ export function hostKeyDrift(err: HostKeyMismatchError, recorded: string[] | und
   const why = recreated
     ? `the router was re-created: CloudStack reports router ${now.join(", ")} where the last push found ${recorded.join(", ")} (restartVPC with cleanup, or a new router from the template); nothing pushed survives on a new router`
     : "the router's SSH host key changed (a re-created router, or a rotated key)";
-  return `${why}; ${err.message}. After re-pinning, \`pulumi up\` pushes the peer again`;
+  const optIn = recreated ? "; or, to let `pulumi up` accept the new key because CloudStack reports the router as new, set `ssh.acceptRecreatedRouterKey: true` on the VpnGateway (documented trade-off: CloudStack's API becomes the authority for the key)" : "";
+  return `${why}; ${err.message}. After re-pinning, \`pulumi up\` pushes the peer again${optIn}`;
 }

@@ -14,7 +14,7 @@ import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "
 import { gatewayConnectionName, peerStatusOnRouters, pushConnectionToRouters, withRouters, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
-import { HostKeyMismatchError, removeEmptyPushState, routerCoverageProblem, type RouterSet } from "../../push";
+import { HostKeyMismatchError, removeEmptyPushState, routerCoverageProblem, type AcceptedHostKey, type RouterSet } from "../../push";
 import { hostKeyDrift, idsOf, routerIdsOf, routersOf, vpnGatewayGone } from "./router-identity";
 
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
@@ -77,10 +77,12 @@ export async function diff(_ctx: ProviderContext, _id: string, olds: Props, news
   return { changes: changes.length > 0, replaces, deleteBeforeReplace: true, stables: ["publicIp"] };
 }
 
-function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string, routerIds?: string[]): Props {
+function pushOutputs(inputs: Props, status: PeerStatus, stateHash: string, routerIds?: string[], accepted?: AcceptedHostKey[]): Props {
   const target = pushTarget(inputs);
   return compact({
     gatewayRouterIds: routerIds,
+    // Host keys trusted instead of a pin under `acceptRecreatedRouterKey` (fingerprints, not secret): re-pin to drop them.
+    ...(accepted && accepted.length > 0 ? { acceptedHostKeys: accepted } : {}),
     ...connectionFields(inputs),
     ...controlFields(inputs),
     ...Object.fromEntries(PUSH_KEYS.map((k) => [k, inputs[k]])),
@@ -108,7 +110,10 @@ async function waitForPeer(set: RouterSet, remoteId: string, timeoutSeconds: num
 }
 
 /** Push (create or update), then read the peer's status; with `waitForEstablished`, wait or undo a fresh push. */
-async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean): Promise<Props> {
+const acceptedOf = (p: Props | undefined): AcceptedHostKey[] | undefined => (Array.isArray(p?.acceptedHostKeys) ? (p.acceptedHostKeys as AcceptedHostKey[]) : undefined);
+const recordedIdsOf = (p: Props | undefined): string[] | undefined => (Array.isArray(p?.gatewayRouterIds) ? (p.gatewayRouterIds as string[]) : undefined);
+
+async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean, olds?: Props): Promise<Props> {
   const target = pushTarget(inputs);
   const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
   // The router(s) this push lands on, as CloudStack names them: a later refresh tells a re-created router by its id,
@@ -116,6 +121,8 @@ async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean
   const routers = await withClient(ctx, (client) => routersOf(client, String(inputs.vpnGatewayId))).catch(() => undefined);
   const coverage = routerCoverageProblem(target.ssh, routers);
   if (coverage) throw new Error(`vpnGateway.ssh.secondRouter: ${coverage}; nothing was pushed`);
+  // A re-created router's new key is accepted only under the opt-in and only against the ids of the last push.
+  const trust = { ...(acceptedOf(olds) ? { accepted: acceptedOf(olds)! } : {}), ...(recordedIdsOf(olds) ? { recordedRouterIds: recordedIdsOf(olds)! } : {}) };
   return withRouters(target.ssh, routers, async (set) => {
     const { state } = await pushConnectionToRouters(set, target, true);
     let status = await peerStatusOnRouters(set, remoteId);
@@ -127,8 +134,8 @@ async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean
       }
       status = waited;
     }
-    return pushOutputs(inputs, status, state.hash, idsOf(routers));
-  });
+    return pushOutputs(inputs, status, state.hash, idsOf(routers), set.acceptedKeys());
+  }, trust);
 }
 
 export async function create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -152,14 +159,14 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
     try {
       // Read-only: a router of a pair that cannot be reached is drift to report, not a failed refresh.
       const ssh = target.ssh.secondRouter ? { ...target.ssh, allowPartialPush: true } : target.ssh;
-      const status = await withRouters(ssh, undefined, (set) => peerStatusOnRouters(set, remoteId));
-      return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? ""), recorded) };
+      const status = await withRouters(ssh, undefined, (set) => peerStatusOnRouters(set, remoteId), { ...(acceptedOf(props) ? { accepted: acceptedOf(props)! } : {}) });
+      return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? ""), recorded, acceptedOf(props)) };
     } catch (e) {
       if (!(e instanceof HostKeyMismatchError)) throw e;
       // Not trusted, not fatal: refresh reports it; `up` fails with the same re-pin instructions until re-pinned.
       const now = await withClient(ctx, (client) => routerIdsOf(client, String(props.vpnGatewayId))).catch(() => undefined);
       const drift = hostKeyDrift(e, recorded, now);
-      return { id, props: pushOutputs(props, { present: false, inSync: false, drift: [drift], established: false, bytesIn: 0, bytesOut: 0 }, String(props.gatewayStateHash ?? ""), recorded) };
+      return { id, props: pushOutputs(props, { present: false, inSync: false, drift: [drift], established: false, bytesIn: 0, bytesOut: 0 }, String(props.gatewayStateHash ?? ""), recorded, acceptedOf(props)) };
     }
   }
   return withClient(ctx, async (client) => {
@@ -174,7 +181,7 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
 
 export async function update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = userInputs(news);
-  if (olds.managedBy === "gateway") return { outs: await pushAndStatus(ctx, inputs, false) };
+  if (olds.managedBy === "gateway") return { outs: await pushAndStatus(ctx, inputs, false, olds) };
   return withClient(ctx, async (client) => {
     const conn = inputs.forDisplay !== undefined && inputs.forDisplay !== olds.forDisplay ? await updateVpnConnection(client, { id, forDisplay: inputs.forDisplay as boolean }) : await getVpnConnection(client, id);
     if (!conn) throw new Error(`VPN connection ${id} no longer exists in CloudStack; run \`pulumi refresh\`, then \`pulumi up\` creates it again`);
@@ -188,11 +195,16 @@ export async function deleteResource(ctx: ProviderContext, id: string, props: Pr
     const target = pushTarget(props);
     try {
       // Never partial: a peer left on an unreachable router would still be trusted there.
-      await withRouters({ ...target.ssh, allowPartialPush: false }, undefined, async (set) => {
-        await pushConnectionToRouters(set, target, false);
-        // The last peer takes the push's record and own chains with it: the router is left as CloudStack made it.
-        for (const t of set.targets()) await removeEmptyPushState(t.host);
-      });
+      await withRouters(
+        { ...target.ssh, allowPartialPush: false },
+        undefined,
+        async (set) => {
+          await pushConnectionToRouters(set, target, false);
+          // The last peer takes the push's record and own chains with it: the router is left as CloudStack made it.
+          for (const t of set.targets()) await removeEmptyPushState(t.host);
+        },
+        { ...(acceptedOf(props) ? { accepted: acceptedOf(props)! } : {}) },
+      );
     } catch (e) {
       // The VPC or its VPN gateway is gone from CloudStack: so is the router, and everything pushed there.
       if (await withClient(ctx, (client) => vpnGatewayGone(client, String(props.vpnGatewayId))).catch(() => false)) return;

@@ -4,7 +4,7 @@
  * counts as ESTABLISHED unless a test has cut its link with `setConnected(vpcId, peer, false)`.
  */
 import type { Site2SiteVpnDataBag } from "../model/databag";
-import type { VirtualRouter } from "./types";
+import type { RouterLifecycle, VirtualRouter } from "./types";
 
 /** The data-bag key: `peer_gateway_ip`, or `peer_id` for a dynamic peer. */
 export function dataBagKey(bag: Site2SiteVpnDataBag): string {
@@ -12,6 +12,8 @@ export function dataBagKey(bag: Site2SiteVpnDataBag): string {
 }
 
 export class InMemoryRouter implements VirtualRouter {
+  /** No router life by default (listRouters is empty); a test may model one (e.g. a router id that changes). */
+  lifecycle?: RouterLifecycle;
   private readonly received = new Map<string, Site2SiteVpnDataBag[]>();
   private readonly merged = new Map<string, Map<string, Site2SiteVpnDataBag>>();
   private readonly links = new Map<string, Map<string, boolean>>();

@@ -119,32 +119,59 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     console.info(`timing: push lifecycle ${Date.now() - t0} ms`);
   });
 
-  it("a re-created router (another host key) is drift on refresh, never trusted by up until re-pinned; delete succeeds once CloudStack has no VPN gateway and the router is gone", async () => {
+  it("a re-created router (another host key) is drift on refresh, never trusted by up until re-pinned or, opted in, CloudStack reports a new router id for it; delete succeeds once CloudStack has no VPN gateway and the router is gone", async () => {
     // Two routers of its own: the VPC's router, and the one that replaces it (the shared lab stays clean).
     const [first, fresh] = await Promise.all([GatewayLab.start("o"), GatewayLab.start("n")]);
     extraLabs.push(first, fresh);
     target = first.openStream;
+    // CloudStack's listRouters for the VPC, as the local cloud answers it: the router behind the proxy, by its id.
+    let routerId = "router-before";
+    s.router.lifecycle = {
+      listRouters: (vpcId) => (vpcId === s.cloud.seededVpc.id ? [{ id: routerId, name: routerId === "router-before" ? "r-4-VM" : "r-5-VM", state: "Running", publicIp: "198.51.100.10", linkLocalIp: "127.0.0.1", redundantState: "UNKNOWN", isRedundant: false }] : []),
+      rebootRouter: () => Promise.reject(new Error("not modelled here")),
+      stopRouter: () => Promise.reject(new Error("not modelled here")),
+      startRouter: () => Promise.reject(new Error("not modelled here")),
+      restartVpc: () => Promise.reject(new Error("not modelled here")),
+    };
     const ssh = { host: "127.0.0.1", port: proxy.port, privateKey: first.clientKey, hostKey: first.hostKeyPin };
     const vgw = await s.vgw.up("vgw-life", { vpcId: s.cloud.seededVpc.id, ssh: secret(ssh) });
     const cgw = await s.cgw.up("cgw-life", dyn("life@example.com"));
     const gateway = { publicIp: "198.51.100.10", vpcCidr: s.cloud.seededVpc.cidr, publicInterface: "eth1" };
     // (a new router gets the same management login key from CloudStack; the labs each have their own)
     const inputs = (pin: string, privateKey = first.clientKey) => ({ vpnGatewayId: vgw.state.id, customerGatewayId: cgw.state.id, gateway, gatewaySsh: secret({ ...ssh, privateKey, hostKey: pin }), customerGatewaySpec: cgw.state.outputs.spec as never, ipsecPsk: secret(TEST_PSK) });
-    await s.conn.up("conn-life", inputs(first.hostKeyPin));
+    const created = await s.conn.up("conn-life", inputs(first.hostKeyPin));
+    expect(out(created.state.outputs).gatewayRouterIds).toEqual(["router-before"]);
     expect(ownFiles(first).length).toBe(2);
-    // WHEN the router is re-created (same address, new host key, nothing pushed on it)
+    // WHEN the router is re-created (same address, new host key, nothing pushed on it, a new id in listRouters)
     target = fresh.openStream;
+    routerId = "router-after";
     // THEN refresh reports it as drift naming a re-created router and the re-pin, instead of failing
     const refreshed = await s.conn.refresh("conn-life");
     const drift = out(refreshed.state!.outputs);
     expect(drift).toMatchObject({ gatewayInSync: false, established: false });
-    expect(drift.gatewayDrift[0]).toMatch(/re-created router/);
+    expect(drift.gatewayDrift[0]).toMatch(/^the router was re-created: /);
     expect(drift.gatewayDrift[0]).toMatch(/set `[a-zA-Z.]*hostKey` to SHA256:/);
     expect(drift.gatewayDrift[0]).toContain(fresh.hostKeyPin);
     // AND up with the old pin refuses the new key (nothing pushed there); with the new pin it pushes the peer again
+    expect(drift.gatewayDrift[0]).toContain("CloudStack reports router router-after where the last push found router-before");
+    expect(drift.gatewayDrift[0]).toContain("acceptRecreatedRouterKey");
     const refused = await s.conn.up("conn-life", inputs(first.hostKeyPin)).catch((e: unknown) => e);
     expect(String((refused as Error).message)).toMatch(/host key refused/);
     expect(ownFiles(fresh)).toEqual([]);
+    // AND with the opt-in, up accepts the new key because CloudStack reports a router id the last push did not
+    // record, records it, and refresh keeps using it; the same opt-in refuses a key change without a new router id
+    const optIn = (pin: string) => ({ ...inputs(pin, fresh.clientKey), gatewaySsh: secret({ ...ssh, privateKey: fresh.clientKey, hostKey: pin, acceptRecreatedRouterKey: true }) });
+    const accepted = await s.conn.up("conn-life", optIn(first.hostKeyPin));
+    expect(out(accepted.state.outputs)).toMatchObject({ gatewayInSync: true, gatewayRouterIds: ["router-after"], acceptedHostKeys: [{ target: `127.0.0.1:${proxy.port}`, routerId: "router-after", routerName: "r-5-VM", fingerprint: fresh.hostKeyPin }] });
+    expect(ownFiles(fresh).length).toBe(2);
+    expect((await s.conn.refresh("conn-life")).op).toBe("same");
+    const other = await GatewayLab.start("x");
+    extraLabs.push(other);
+    target = other.openStream; // another key again, but CloudStack still reports router-after: not accepted
+    const notNew = await s.conn.up("conn-life", { ...optIn(first.hostKeyPin), customerGatewaySpec: { ...(cgw.state.outputs.spec as object), cidrList: ["192.168.50.0/24", "192.168.53.0/24"] } as never }).catch((e: unknown) => e);
+    expect(String((notNew as Error).message)).toMatch(/host key refused: .*CloudStack does not report a re-created router at this address/);
+    expect(ownFiles(other)).toEqual([]);
+    target = fresh.openStream;
     const repinned = await s.conn.up("conn-life", inputs(fresh.hostKeyPin, fresh.clientKey));
     expect(out(repinned.state.outputs)).toMatchObject({ gatewayInSync: true });
     expect(ownFiles(fresh).length).toBe(2);
@@ -155,6 +182,7 @@ describeE2e("dynamic peer pushed to the gateway (4.22, real sshd/charon)", { tim
     await s.conn.destroy("conn-life");
     expect(s.conn.names()).not.toContain("conn-life");
     target = lab.openStream;
+    s.router.lifecycle = undefined;
     await s.cgw.destroy("cgw-life");
     await s.vgw.destroy("vgw-life");
   });

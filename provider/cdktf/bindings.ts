@@ -5,6 +5,7 @@
  */
 import type { Construct } from "constructs";
 import { TerraformProvider, TerraformResource, type TerraformMetaArguments } from "cdktf";
+import type { CloudStackProviderProps } from "./types";
 
 /** Every attribute each resource of the provider has (arguments and computed), for checks and tests. */
 export const CLOUDSTACK_PROVIDER_SCHEMA = {
@@ -21,17 +22,9 @@ function defined(attrs: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined));
 }
 
-export interface CloudstackProviderConfig {
-  readonly apiUrl?: string;
-  readonly apiKey?: string;
-  readonly httpGetOnly?: boolean;
-  readonly timeout?: number;
-  readonly alias?: string;
-  readonly version?: string;
-}
 
 export class CloudstackProviderBinding extends TerraformProvider {
-  constructor(scope: Construct, id: string, private readonly config: CloudstackProviderConfig) {
+  constructor(scope: Construct, id: string, private readonly config: CloudStackProviderProps) {
     super(scope, id, {
       terraformResourceType: "cloudstack",
       terraformGeneratorMetadata: { ...METADATA, providerVersionConstraint: config.version ?? METADATA.providerVersionConstraint },

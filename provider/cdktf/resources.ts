@@ -4,49 +4,12 @@
  */
 import { Construct } from "constructs";
 import { Annotations, type ITerraformDependable, type TerraformProvider } from "cdktf";
-import type { PolicyInput } from "./types";
+import type { CloudStackProviderProps, PolicyInput } from "./types";
+
+export type { CloudStackProviderProps } from "./types";
 import { CloudstackProviderBinding, CloudstackVpnConnectionBinding, CloudstackVpnCustomerGatewayBinding, CloudstackVpnGatewayBinding } from "./bindings";
 import { checkCustomerGatewayForProvider, checkVpnConnectionForProvider, checkVpnGatewayForProvider, refuse } from "./validation";
 
-export interface CloudStackProviderProps {
-  /**
-   * The API endpoint, e.g. `https://cloud.example.com/client/api`.
-   *
-   * @default - `CLOUDSTACK_API_URL` of the Terraform process
-   */
-  readonly apiUrl?: string;
-  /**
-   * The API key (not secret on its own). The secret key is never a prop: the provider reads
-   * `CLOUDSTACK_SECRET_KEY`, so it stays out of cdk.tf.json.
-   *
-   * @default - `CLOUDSTACK_API_KEY` of the Terraform process
-   */
-  readonly apiKey?: string;
-  /**
-   * Use only GET requests.
-   *
-   * @default false
-   */
-  readonly httpGetOnly?: boolean;
-  /**
-   * Seconds to wait for async jobs.
-   *
-   * @default 900
-   */
-  readonly timeout?: number;
-  /**
-   * Provider alias, for more than one cloud in a stack.
-   *
-   * @default - the default provider
-   */
-  readonly alias?: string;
-  /**
-   * Version constraint of `cloudstack/cloudstack`.
-   *
-   * @default "~> 0.5"
-   */
-  readonly version?: string;
-}
 
 /** The apache/cloudstack Terraform provider (`cloudstack/cloudstack`); needed for static peers. */
 export class CloudStackProvider extends CloudstackProviderBinding {

@@ -137,7 +137,7 @@ export async function reconcileSite(ctx: DeployContext, site: SiteSpec, psk: str
   const vgw = await findVpnGatewayByVpc(ctx.client, vpcIdOf(site));
   const peer = vgw ? gatewayPeer(ctx, site, vgw.publicip) : undefined;
   const name = peer ? peerName(peer) : "";
-  const found = peer ? [...routers.flatMap((r) => peerDriftLines(r.report, name, r.listed.has(name)).map((l) => (set.pair ? `${r.name}: ${l}` : l))), ...set.unreachableLines()] : [];
+  const found = peer ? set.driftLines(routers.map((r) => ({ name: r.name, lines: peerDriftLines(r.report, name, r.listed.has(name)) }))) : [];
   // The run's one read of the router(s) shows this peer exactly as the site renders it: nothing to push (the common
   // cron case, without a lock and a snapshot per site).
   if (peer && found.length === 0 && routers.every((r) => r.record && recordMatches(r.record, peer, psk))) return { site: site.name, path: "gateway", changed: false, actions: [], warnings: [] };

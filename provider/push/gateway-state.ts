@@ -1,7 +1,7 @@
 import { parseOwnFirewall, type FirewallSnapshot, type OwnFirewall } from "../render/push-firewall";
 import type { ExpectedConnection } from "./conf-check";
 import { firstLines } from "./errors";
-import type { GatewayHost } from "./gateway-host";
+import type { ExecResult, GatewayHost } from "./gateway-host";
 import { parseStatusAll, type IpsecStatus, type LoadedConnection } from "./ipsec-status";
 import { HEAL_STARTER_PATH, HEAL_STATUS_COMMAND, parseHealStatus, type HealStatus } from "../render/heal";
 
@@ -56,10 +56,14 @@ export async function readFirewall(host: GatewayHost): Promise<FirewallSnapshot>
   return parseOwnFirewall(r.stdout);
 }
 
+/** `ipsec statusall`'s answer when strongSwan is not running: the ipsec script's exit 3, nothing asked of charon. */
+export function strongSwanStopped(r: ExecResult): boolean {
+  return r.code === 3 && r.stdout.trim() === "" && r.stderr.trim() === "";
+}
+
 export async function readStatus(host: GatewayHost): Promise<IpsecStatus> {
   const r = await host.exec("ipsec statusall");
-  // The ipsec script's "service not running": no starter pid file, so nothing was asked of charon.
-  if (r.code === 3 && r.stdout.trim() === "" && r.stderr.trim() === "") return { connections: [], sas: [], stopped: true };
+  if (strongSwanStopped(r)) return { connections: [], sas: [], stopped: true };
   if (r.code !== 0) throw new Error(`\`ipsec statusall\` exited ${r.code} (is strongSwan running? start it with \`ipsec start\`): ${firstLines(r.stderr || r.stdout)}`);
   return parseStatusAll(r.stdout);
 }

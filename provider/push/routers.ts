@@ -8,6 +8,7 @@
  */
 import { routerAccesses, sshTarget, type SshAccessSpec } from "../model/gateway-access";
 import type { GatewayHost } from "./gateway-host";
+import { strongSwanStopped } from "./gateway-state";
 import { HostKeyMismatchError } from "./host-key";
 import type { PushTarget } from "./push";
 import { connectAccess } from "./session";
@@ -158,6 +159,14 @@ export class RouterSet {
     return this.sessions.flatMap((s) => (s.accepted ? [s.accepted] : []));
   }
 
+  /**
+   * Drift lines across the set: each router's own lines (named by router in a pair), then the routers left out
+   * because they could not be reached. Every front end reports a pair's drift this way.
+   */
+  driftLines(perRouter: readonly { name: string; lines: readonly string[] }[]): string[] {
+    return [...perRouter.flatMap((r) => r.lines.map((l) => (this.pair ? `${r.name}: ${l}` : l))), ...this.unreachableLines()];
+  }
+
   /** Drift lines for routers left out because they could not be reached (`allowPartialPush`). */
   unreachableLines(): string[] {
     return this.sessions.flatMap((s) => (s.unreachable ? [`${s.name}: not reached (${s.unreachable}); it does not hold this push — the next push repairs it (allowPartialPush)`] : []));
@@ -188,8 +197,7 @@ export async function withActiveRouter<T>(ssh: SshAccessSpec, fn: (host: Gateway
     const reachable = set.sessions.filter((s) => s.host);
     let active = reachable[0]!;
     for (const s of reachable) {
-      const r = await s.host!.exec("ipsec statusall");
-      if (!(r.code === 3 && r.stdout.trim() === "")) {
+      if (!strongSwanStopped(await s.host!.exec("ipsec statusall"))) {
         active = s;
         break;
       }

@@ -51,7 +51,13 @@ export function namespacePids(ns: string): number[] {
 export function destroyNamespaces(namespaces: string[]): void {
   const existing = new Set(listNamespaces());
   const mine = namespaces.filter((n) => existing.has(n));
-  const pids = mine.flatMap(namespacePids);
+  killNamespaceProcesses(mine);
+  for (const ns of mine) runSync(["ip", "netns", "del", ns]);
+}
+
+/** SIGKILLs every process inside the namespaces and waits (up to 5 s) until they are gone; the namespaces stay. */
+export function killNamespaceProcesses(namespaces: readonly string[]): void {
+  const pids = namespaces.flatMap(namespacePids);
   for (const pid of pids) {
     try {
       process.kill(pid, "SIGKILL");
@@ -61,7 +67,6 @@ export function destroyNamespaces(namespaces: string[]): void {
   }
   const deadline = Date.now() + 5_000;
   while (pids.some(isAlive) && Date.now() < deadline) runSync(["sleep", "0.02"]);
-  for (const ns of mine) runSync(["ip", "netns", "del", ns]);
 }
 
 const cleanups = new Set<() => void>();

@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createControlLink } from "./control-link";
 import { runSync, waitFor } from "./exec";
-import { isAlive, namespacePids } from "./namespaces";
+import { isAlive, killNamespaceProcesses } from "./namespaces";
 import type { RouterLifecycle } from "../types";
 import type { NetnsRouter } from "./netns-router";
 import { GUEST_INTERFACE, rebuildPairVm } from "./pair-topology";
@@ -48,23 +48,10 @@ function must(ns: string, argv: string[], input?: string): void {
   if (r.code !== 0) throw new Error(`netns VR: \`${argv.join(" ")}\` exited ${r.code}: ${r.stderr.trim()}`);
 }
 
-function killAll(ns: string): void {
-  const pids = namespacePids(ns);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }
-  const deadline = Date.now() + 5_000;
-  while (pids.some(isAlive) && Date.now() < deadline) runSync(["sleep", "0.02"]);
-}
-
 /** Power off, keeping the disk. A VM of a redundant pair also loses its NICs' carrier (the inet/guest bridges see the port go down). */
 export function haltRouter(r: NetnsRouter, vm: RouterVm = r.vms0): void {
   const ns = vm.ns;
-  killAll(ns);
+  killNamespaceProcesses([ns]);
   must(ns, ["iptables-restore"], EMPTY_TABLES);
   nsExec(ns)(["conntrack", "-F"]);
   nsExec(ns)(["ip", "xfrm", "state", "flush"]);
@@ -115,7 +102,7 @@ export function charonRunning(vm: RouterVm): boolean {
 export async function recreateRouter(r: NetnsRouter, vm: RouterVm = r.vms0): Promise<void> {
   const ns = vm.ns;
   const subnet = Number(vm.link.vrAddress.split(".")[2]);
-  killAll(ns);
+  killNamespaceProcesses([ns]);
   if (vm.redundant) await rebuildPairVm(r.topo, vm.index, ns);
   else await r.topo.rebuildVr();
   // The root end of the old control link went with the old namespace (a veth pair dies whole).

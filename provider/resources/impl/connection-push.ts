@@ -67,7 +67,7 @@ export async function pushConnectionToRouters(set: RouterSet, target: PushTarget
 export async function peerStatusOnRouters(set: RouterSet, remoteId: string): Promise<PeerStatus> {
   const per: { name: string; status: PeerStatus }[] = [];
   for (const s of set.sessions) if (s.host) per.push({ name: s.name, status: await peerStatus(s.host, remoteId) });
-  const drift = [...per.flatMap((p) => p.status.drift.map((d) => (set.pair ? `${p.name}: ${d}` : d))), ...set.unreachableLines()];
+  const drift = set.driftLines(per.map((p) => ({ name: p.name, lines: p.status.drift })));
   const live = per.find((p) => p.status.established) ?? per[0];
   return {
     present: per.length > 0 && per.every((p) => p.status.present),

@@ -14,7 +14,7 @@ import { connectionOutputs, createOrAdopt, removeConnection, waitOrUndo } from "
 import { gatewayConnectionName, peerStatusOnRouters, pushConnectionToRouters, withRouters, type PeerStatus, type PushTarget } from "./connection-push";
 import { isLocalCustomerGatewayId, LOCAL_ID_PREFIX } from "./customer-gateway";
 import { gatewayInfoRequired, notEstablished, pushSpecRequired, sshRequired } from "./errors";
-import { HostKeyMismatchError, removeEmptyPushState, routerCoverageProblem, type AcceptedHostKey, type RouterSet } from "../../push";
+import { HostKeyMismatchError, removeEmptyPushState, routerCoverageProblem, type AcceptedHostKey, type KeyTrust, type RouterSet } from "../../push";
 import { hostKeyDrift, idsOf, routerIdsOf, routersOf, vpnGatewayGone } from "./router-identity";
 
 const CONTROL_KEYS = ["waitForEstablished", "establishedTimeoutSeconds", "adoptExisting"] as const;
@@ -112,6 +112,12 @@ async function waitForPeer(set: RouterSet, remoteId: string, timeoutSeconds: num
 /** Push (create or update), then read the peer's status; with `waitForEstablished`, wait or undo a fresh push. */
 const acceptedOf = (p: Props | undefined): AcceptedHostKey[] | undefined => (Array.isArray(p?.acceptedHostKeys) ? (p.acceptedHostKeys as AcceptedHostKey[]) : undefined);
 const recordedIdsOf = (p: Props | undefined): string[] | undefined => (Array.isArray(p?.gatewayRouterIds) ? (p.gatewayRouterIds as string[]) : undefined);
+/** Keys accepted earlier; with `recorded`, also the router ids a new acceptance is judged against (pushes only). */
+function trustOf(p: Props | undefined, recorded: boolean): KeyTrust {
+  const accepted = acceptedOf(p);
+  const ids = recorded ? recordedIdsOf(p) : undefined;
+  return { ...(accepted ? { accepted } : {}), ...(ids ? { recordedRouterIds: ids } : {}) };
+}
 
 async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean, olds?: Props): Promise<Props> {
   const target = pushTarget(inputs);
@@ -122,7 +128,7 @@ async function pushAndStatus(ctx: ProviderContext, inputs: Props, fresh: boolean
   const coverage = routerCoverageProblem(target.ssh, routers);
   if (coverage) throw new Error(`vpnGateway.ssh.secondRouter: ${coverage}; nothing was pushed`);
   // A re-created router's new key is accepted only under the opt-in and only against the ids of the last push.
-  const trust = { ...(acceptedOf(olds) ? { accepted: acceptedOf(olds)! } : {}), ...(recordedIdsOf(olds) ? { recordedRouterIds: recordedIdsOf(olds)! } : {}) };
+  const trust = trustOf(olds, true);
   return withRouters(target.ssh, routers, async (set) => {
     const { state } = await pushConnectionToRouters(set, target, true);
     let status = await peerStatusOnRouters(set, remoteId);
@@ -155,11 +161,11 @@ export async function read(ctx: ProviderContext, id: string, props: Props): Prom
   if (props.managedBy === "gateway") {
     const target = pushTarget(props);
     const remoteId = target.spec.peer.type === "dynamic" ? target.spec.peer.remoteId : "";
-    const recorded = Array.isArray(props.gatewayRouterIds) ? (props.gatewayRouterIds as string[]) : undefined;
+    const recorded = recordedIdsOf(props);
     try {
       // Read-only: a router of a pair that cannot be reached is drift to report, not a failed refresh.
       const ssh = target.ssh.secondRouter ? { ...target.ssh, allowPartialPush: true } : target.ssh;
-      const status = await withRouters(ssh, undefined, (set) => peerStatusOnRouters(set, remoteId), { ...(acceptedOf(props) ? { accepted: acceptedOf(props)! } : {}) });
+      const status = await withRouters(ssh, undefined, (set) => peerStatusOnRouters(set, remoteId), trustOf(props, false));
       return { id, props: pushOutputs(props, status, String(props.gatewayStateHash ?? ""), recorded, acceptedOf(props)) };
     } catch (e) {
       if (!(e instanceof HostKeyMismatchError)) throw e;
@@ -203,7 +209,7 @@ export async function deleteResource(ctx: ProviderContext, id: string, props: Pr
           // The last peer takes the push's record and own chains with it: the router is left as CloudStack made it.
           for (const t of set.targets()) await removeEmptyPushState(t.host);
         },
-        { ...(acceptedOf(props) ? { accepted: acceptedOf(props)! } : {}) },
+        trustOf(props, false),
       );
     } catch (e) {
       // The VPC or its VPN gateway is gone from CloudStack: so is the router, and everything pushed there.
